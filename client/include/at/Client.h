@@ -1,0 +1,80 @@
+// libatclient: a thread-safe C++ client of the Activity Tracker v3 API (server/API.md).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "at/Error.h"
+#include "at/Types.h"
+
+namespace at {
+
+struct ClientOptions {
+    std::string endpoint;  // "http://127.0.0.1:8080" (no trailing slash needed)
+    std::string apiKey;    // never logged
+    std::string caCert;    // PEM file; empty: the system store
+    bool insecure = false;  // skip TLS verification (self-signed test servers only)
+    std::string userAgent = "libatclient/0.1";
+    long connectTimeoutMs = 10000;
+    long stallTimeoutMs = 30000;  // no byte received for this long: the transfer is stalled
+    int maxAttempts = 5;          // per call, including the first
+    long maxRetryTimeMs = 60000;  // total time a call may spend retrying
+    long backoffBaseMs = 100;     // exponential backoff with jitter from here
+};
+
+// A pull stream over one session's download. read() never returns a short count
+// except at the end (0) or when fewer bytes remain; it throws ApiError on failure.
+// Dropped connections are resumed with Range on the same session, transparently.
+class DownloadStream {
+public:
+    virtual ~DownloadStream() = default;
+    virtual size_t read(char* buf, size_t n) = 0;
+    virtual uint64_t position() const = 0;     // bytes returned so far (in this stream's mode)
+    virtual uint64_t gzipReceived() const = 0;  // raw bytes received from the service
+    virtual uint64_t gzipTotal() const = 0;     // Content-Length of the full download
+};
+
+enum class DownloadMode { Inflated, Raw };
+
+class Client {
+public:
+    explicit Client(ClientOptions options);
+    ~Client();
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    const ClientOptions& options() const;
+
+    // Exchanges the API key for a token now (the other calls do it lazily). Throws Auth.
+    void login();
+
+    SpaceList spaces();
+    std::vector<DayStatus> status(const Domain& domain, std::optional<Date> start,
+                                  std::optional<Date> end, bool hours);
+
+    Session createSession(const Domain& domain, const SessionRequest& request);
+    std::vector<Session> listSessions(const Domain& domain);
+    Session getSession(const Domain& domain, const std::string& id);
+    void deleteSession(const Domain& domain, const std::string& id);
+
+    // Raw mode may start at a byte offset (Range); inflated mode always starts at 0.
+    std::unique_ptr<DownloadStream> download(const Domain& domain, const std::string& sessionId,
+                                             DownloadMode mode, uint64_t rawOffset = 0);
+
+    IngestResult ingest(const Domain& domain, std::string_view jsonLines);
+    DeleteResult deleteEvents(const Domain& domain, Date start, Date end, std::optional<int> hour);
+    int retention(const Domain& domain);
+    int setRetention(const Domain& domain, int days);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace at
