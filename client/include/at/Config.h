@@ -1,5 +1,7 @@
 // The credentials and target that `atctl login`/`atctl target` save and atfs reads:
 // $XDG_CONFIG_HOME/atfs/config.json (else ~/.config/atfs/config.json), mode 0600.
+// JSON keys: "endpoint", "apikey", "cacert", "insecure", "org", "space", "space_guid";
+// only "endpoint" and "apikey" are required.
 #pragma once
 
 #include <filesystem>
