@@ -78,12 +78,17 @@ class AtdClient:
 
     def call(self, method, path, payload=None, project=None, extra=None):
         """A /v3 call returning (status, headers, raw body)."""
-        body = None
-        headers = self._headers(project, extra)
-        if payload is not None:
-            body = json.dumps(payload).encode()
-            headers["Content-Type"] = "application/json"
-        return self._open(method, path, body, headers)
+        body = None if payload is None else json.dumps(payload).encode()
+        for attempt in (1, 2):
+            headers = self._headers(project, extra)
+            if body is not None:
+                headers["Content-Type"] = "application/json"
+            try:
+                return self._open(method, path, body, headers)
+            except ApiError as err:
+                if err.status != 401 or attempt == 2:
+                    raise
+                self._token = None  # expired, or atd restarted: log in again once
 
     def call_json(self, method, path, payload=None, project=None):
         _, _, body = self.call(method, path, payload, project)

@@ -487,3 +487,97 @@ class MountTestCase(unittest.TestCase):
 
     def p(self, *parts):
         return self.mnt.path(*parts)
+
+
+# --- a reader in its own process (so a hang can be bounded and killed) -----------
+
+READER = r"""
+import json, os, sys
+path, first = sys.argv[1], int(sys.argv[2])
+total = 0
+try:
+    fd = os.open(path, os.O_RDONLY)
+    while total < first:
+        data = os.read(fd, min(65536, first - total))
+        if not data:
+            break
+        total += len(data)
+    print("started", flush=True)
+    sys.stdin.readline()
+    while True:
+        data = os.read(fd, 1 << 20)
+        if not data:
+            break
+        total += len(data)
+    os.close(fd)
+    print(json.dumps({"errno": 0, "bytes": total}), flush=True)
+except OSError as err:
+    print("started", flush=True)
+    print(json.dumps({"errno": err.errno, "bytes": total, "error": str(err)}), flush=True)
+"""
+
+
+class Reader:
+    """Opens a file, reads `first` bytes, then waits for go() to read on to the end."""
+
+    def __init__(self, path, first=1 << 20):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", READER, path, str(first)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        _register(self)
+
+    def wait_started(self, timeout=60):
+        line = _readline_with_timeout(self.proc.stdout, timeout)
+        return line is not None and line.strip() == "started"
+
+    def go(self):
+        try:
+            self.proc.stdin.write(b"\n")
+            self.proc.stdin.flush()
+        except OSError:
+            pass
+
+    def result(self, timeout):
+        """The reader's {"errno","bytes"} or None when it did not finish within timeout."""
+        line = _readline_with_timeout(self.proc.stdout, timeout)
+        if not line:
+            return None
+        try:
+            return json.loads(line)
+        except ValueError:
+            return {"errno": -1, "bytes": -1, "error": line}
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                pass  # stuck in the kernel on a dead mount: the unmount frees it
+
+
+def process_alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def pids_of_mount(mountpoint):
+    """Pids of atfs processes whose argv names this (unique) mountpoint."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % entry, "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if argv and argv[0].endswith(b"atfs") and mountpoint.encode() in argv:
+            pids.append(int(entry))
+    return pids
