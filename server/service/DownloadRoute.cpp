@@ -1,0 +1,134 @@
+// GET /v3/events/download: streams a session's pinned segments straight from the files.
+// Range is handled here, not by httplib: 0.11.4 neither answers 416 for a start past the end
+// nor keeps the status we set consistent with its own slicing (AtdServer clears req.ranges).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <httplib.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "service/ApiError.h"
+#include "service/ByteRange.h"
+#include "service/RequestAuth.h"
+#include "service/Routes.h"
+
+namespace atd {
+
+namespace {
+
+constexpr size_t kChunkBytes = 256 * 1024;
+
+// The snapshot's files, opened before the reply starts: a session deleted or a file
+// unlinked mid-download keeps its bytes readable through these descriptors.
+class OpenSnapshot {
+  public:
+    OpenSnapshot(const Store& store, const Snapshot& snapshot) {
+        uint64_t offset = 0;
+        for (const auto& seg : snapshot.segments) {
+            if (seg.length == 0) {
+                continue;
+            }
+            auto path = store.pathOf(seg);
+            int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+            if (fd < 0) {
+                throw ApiError(500, "cannot open stored segment " + seg.file + ": " +
+                                        std::strerror(errno) +
+                                        " (the data folder was changed "
+                                        "behind atd's back)");
+            }
+            parts_.push_back({fd, offset, seg.length});
+            offset += seg.length;
+        }
+    }
+    ~OpenSnapshot() {
+        for (const auto& p : parts_) {
+            ::close(p.fd);
+        }
+    }
+    OpenSnapshot(const OpenSnapshot&) = delete;
+    OpenSnapshot& operator=(const OpenSnapshot&) = delete;
+
+    // Writes at most kChunkBytes from `offset` (limited to `length`); false on a short file
+    // or a closed connection, which aborts the reply rather than truncating it silently.
+    bool writeChunk(uint64_t offset, uint64_t length, httplib::DataSink& sink) {
+        for (const auto& p : parts_) {
+            if (offset >= p.start + p.length) {
+                continue;
+            }
+            uint64_t within = offset - p.start;
+            size_t want = size_t(std::min<uint64_t>({kChunkBytes, p.length - within, length}));
+            buffer_.resize(kChunkBytes);
+            ssize_t got = ::pread(p.fd, buffer_.data(), want, off_t(within));
+            if (got <= 0) {
+                return false;
+            }
+            return sink.write(buffer_.data(), size_t(got));
+        }
+        return false;
+    }
+
+  private:
+    struct Part {
+        int fd;
+        uint64_t start;
+        uint64_t length;
+    };
+    std::vector<Part> parts_;
+    std::vector<char> buffer_;
+};
+
+void download(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res) {
+    const User& user = authenticate(ctx, req);
+    auto id = req.get_header_value("SESSIONID");
+    if (id.empty()) {
+        throw ApiError(400, "no SESSIONID header: send the id of a session from POST /v3/sessions");
+    }
+    auto session = ctx.sessions.touch(id, user.name);
+    if (!session) {
+        throw ApiError(404, "session " + id + " does not exist for user " + user.name +
+                                " (deleted, idle-expired, or another user's)");
+    }
+    const uint64_t total = session->snapshot.gzipSize;
+    auto decision = decideRange(req.get_header_value("Range"), total);
+    if (decision.kind == RangeKind::Unsatisfiable) {
+        res.set_header("Content-Range", "bytes */" + std::to_string(total));
+        throw ApiError(416, "Range " + req.get_header_value("Range") +
+                                " starts at or past the end of session " + id + " (" +
+                                std::to_string(total) + " bytes)");
+    }
+    res.set_header("Accept-Ranges", "bytes");
+    if (total == 0) {
+        res.status = 200;
+        res.set_content("", "application/octet-stream");
+        return;
+    }
+    ByteRange range{0, total - 1};
+    res.status = 200;
+    if (decision.kind == RangeKind::Partial) {
+        range = decision.range;
+        res.status = 206;
+        res.set_header("Content-Range", "bytes " + std::to_string(range.first) + "-" +
+                                            std::to_string(range.last) + "/" +
+                                            std::to_string(total));
+    }
+    auto files = std::make_shared<OpenSnapshot>(ctx.store, session->snapshot);
+    const uint64_t base = range.first;
+    res.set_content_provider(size_t(range.length()), "application/octet-stream",
+                             [files, base](size_t offset, size_t length, httplib::DataSink& sink) {
+                                 return files->writeChunk(base + offset, length, sink);
+                             });
+}
+
+}  // namespace
+
+void addDownloadRoute(httplib::Server& server, ServiceContext& ctx) {
+    server.Get("/v3/events/download", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        download(ctx, req, res);
+    });
+}
+
+}  // namespace atd
