@@ -1,0 +1,115 @@
+"""Every error path gives one clear stderr line and its documented exit code; an expired
+token mid-workflow is refreshed without the user noticing."""
+
+import json
+import os
+import time
+import unittest
+
+from atctl_env import Env, free_port
+
+
+class Errors(unittest.TestCase):
+    def setUp(self):
+        self.env = Env()
+        self.addCleanup(self.env.close)
+
+    def assertFails(self, result, code, *fragments):
+        self.assertEqual(result.returncode, code, f"stdout={result.stdout!r} stderr={result.stderr!r}")
+        lines = result.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, result.stderr)
+        self.assertTrue(lines[0].startswith("atctl: "), lines[0])
+        for fragment in fragments:
+            self.assertIn(fragment, lines[0])
+        return lines[0]
+
+    def test_bad_api_key_is_exit_2(self):
+        r = self.env.run("login", "--endpoint", self.env.url, ATFS_APIKEY="not-a-key")
+        self.assertFails(r, 2, "401", "atctl login")
+        self.assertFalse(os.path.exists(self.env.config_path), "a refused key is not saved")
+
+    def test_key_from_file_and_from_stdin(self):
+        keyfile = os.path.join(self.env.tmp, "key")
+        with open(keyfile, "w") as f:
+            f.write("demo-apikey-0123456789abcdef\n")
+        self.env.ok("login", "--endpoint", self.env.url, "--apikey-file", keyfile)
+        self.env.ok("login", "--endpoint", self.env.url, input="demo-apikey-0123456789abcdef\n")
+        r = self.env.run("login", "--endpoint", self.env.url, input="wrong\n")
+        self.assertFails(r, 2)
+
+    def test_unknown_session_is_exit_4(self):
+        self.env.login()
+        for args in (["session", "show", "no-such-session"], ["session", "delete", "no-such"],
+                     ["download", "--inflate", "no-such-session"]):
+            with self.subTest(args=args):
+                self.assertFails(self.env.run(*args), 4, "404", "atctl session list")
+
+    def test_more_than_14_days_is_exit_6_with_the_service_message(self):
+        self.env.login()
+        r = self.env.run("session", "create", "-s", "2017-07-01", "-e", "2017-07-31")
+        line = self.assertFails(r, 6, "POST /v3/sessions failed (400)", "14 days")
+        self.assertTrue(line.endswith("— use a range of at most 14 days"), line)
+
+    def test_endpoint_down_is_exit_7(self):
+        r = self.env.run("login", "--endpoint", f"http://127.0.0.1:{free_port()}",
+                         ATFS_APIKEY="demo-apikey-0123456789abcdef")
+        self.assertFails(r, 7, "endpoint")
+        self.env.login()
+        self.env.atd.terminate()
+        self.env.atd.wait(timeout=10)
+        self.assertFails(self.env.run("status"), 7)
+
+    def test_world_readable_config_is_exit_10(self):
+        self.env.login()
+        os.chmod(self.env.config_path, 0o644)
+        self.assertFails(self.env.run("status"), 10, "chmod 600", self.env.config_path)
+
+    def test_missing_config_is_exit_10(self):
+        self.assertFails(self.env.run("status"), 10, "run atctl login")
+        other = os.path.join(self.env.tmp, "nowhere.json")
+        self.assertFails(self.env.run("--config", other, "session", "list"), 10, other,
+                         "run atctl login")
+
+    def test_usage_errors_are_exit_1(self):
+        self.env.login()
+        self.assertFails(self.env.run("session", "create", "-s", "2017-02-30"), 1, "2017-02-30")
+        self.assertFails(self.env.run("session", "create", "-T", "24"), 1, "24")
+        self.assertFails(self.env.run("frobnicate"), 1)
+        self.assertFails(self.env.run("delete", "-s", "2017-07-01"), 1, "--end")
+        self.assertFails(self.env.run("target", "-s", "no-such-space"), 1, "no-such-space")
+
+    def test_help_on_every_command(self):
+        for args in (["--help"], ["login", "--help"], ["target", "--help"], ["status", "--help"],
+                     ["session", "--help"], ["session", "create", "--help"],
+                     ["session", "list", "--help"], ["session", "show", "--help"],
+                     ["session", "delete", "--help"], ["download", "--help"],
+                     ["delete", "--help"], ["option", "--help"], ["trail", "--help"]):
+            with self.subTest(args=args):
+                r = self.env.run(*args)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertIn("Usage", r.stdout)
+
+    def test_json_errors_still_one_line(self):
+        self.env.login()
+        self.assertFails(self.env.run("--json", "session", "show", "nope"), 4)
+
+
+class TokenExpiry(unittest.TestCase):
+    def test_expired_token_mid_workflow(self):
+        env = Env(token_ttl=2)
+        try:
+            env.login()
+            session = json.loads(env.ok("session", "create", "--json").stdout)
+            time.sleep(3)
+            env.ok("status")
+            time.sleep(3)
+            env.ok("download", "--inflate", session["id"])
+            time.sleep(3)
+            env.ok("session", "delete", session["id"])
+            self.assertEqual(json.loads(env.ok("session", "list", "--json").stdout), [])
+        finally:
+            env.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
