@@ -1,0 +1,40 @@
+// The service's JSON replies → our types, and error replies → ApiError. Any reply that is
+// not what server/API.md promises becomes ApiError(Integrity), never a crash.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "Http.h"
+#include "at/Error.h"
+#include "at/Types.h"
+
+namespace at {
+
+// Maps a non-2xx reply: status → ErrorKind, {"error":{"message"}} → the message.
+ApiError errorFromReply(const std::string& call, const HttpReply& reply);
+
+// Parses the body; ApiError(Integrity) naming the call when it is not JSON.
+nlohmann::json parseReply(const std::string& call, const HttpReply& reply);
+
+SpaceList spacesFromJson(const nlohmann::json& j);
+std::vector<DayStatus> statusFromJson(const nlohmann::json& j);
+Session sessionFromJson(const nlohmann::json& j);
+
+// Runs a decoder over a parsed reply, turning a missing field or wrong type into Integrity.
+template <class Decode>
+auto decodeReply(const std::string& call, const HttpReply& reply, Decode decode) {
+    const nlohmann::json j = parseReply(call, reply);
+    try {
+        return decode(j);
+    } catch (const ApiError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw ApiError(ErrorKind::Integrity, call, int(reply.status),
+                       std::string("unexpected reply: ") + e.what());
+    }
+}
+
+}  // namespace at

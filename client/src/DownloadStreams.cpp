@@ -1,0 +1,125 @@
+#include "DownloadStreams.h"
+
+#include <cstring>
+#include <span>
+
+#include "ByteRing.h"
+#include "DownloadTransfer.h"
+#include "Inflater.h"
+#include "at/Error.h"
+
+namespace at {
+namespace {
+
+// 4 × 256 KiB: enough to keep the network busy while the reader inflates, and the most a
+// stream ever holds of the download, whatever its size.
+constexpr size_t kRingBytes = 4 * 256 * 1024;
+
+class RingStream : public DownloadStream {
+  public:
+    RingStream(Http& http, TokenSource& tokens, const Domain& domain, const std::string& sessionId,
+               uint64_t offset)
+        : ring_(kRingBytes), transfer_(http, tokens, domain, sessionId, offset, ring_) {
+        total_ = transfer_.waitForTotal();
+    }
+
+    uint64_t gzipReceived() const override { return transfer_.received(); }
+    uint64_t gzipTotal() const override { return total_; }
+    uint64_t position() const override { return position_; }
+
+  protected:
+    ByteRing ring_;
+    DownloadTransfer transfer_;  // declared after ring_: stopped before the ring goes away
+    uint64_t total_ = 0;
+    uint64_t position_ = 0;
+};
+
+class RawStream final : public RingStream {
+  public:
+    using RingStream::RingStream;
+
+    size_t read(char* buf, size_t n) override {
+        size_t out = 0;
+        while (out < n) {
+            const std::span<const char> input = ring_.peek();
+            if (input.empty())
+                break;
+            const size_t k = std::min(input.size(), n - out);
+            std::memcpy(buf + out, input.data(), k);
+            ring_.consume(k);
+            out += k;
+        }
+        position_ += out;
+        return out;
+    }
+};
+
+class InflatingStream final : public RingStream {
+  public:
+    InflatingStream(Http& http, TokenSource& tokens, const Domain& domain,
+                    const std::string& sessionId)
+        : RingStream(http, tokens, domain, sessionId, 0), inflater_(makeInflater()) {}
+
+    size_t read(char* buf, size_t n) override {
+        size_t out = 0;
+        while (out < n) {
+            if (input_.empty()) {
+                // Drain what the inflater still holds before waiting on the network.
+                out += inflate(nullptr, 0, buf + out, n - out).produced;
+                if (out == n)
+                    break;
+                input_ = ring_.peek();
+                if (input_.empty()) {
+                    if (!inflater_->atMemberBoundary()) {
+                        throw ApiError(ErrorKind::Integrity, transfer_.callName(), 0,
+                                       "gzip data ends inside a member (truncated)");
+                    }
+                    break;
+                }
+            }
+            const Inflater::Step step = inflate(input_.data(), input_.size(), buf + out, n - out);
+            if (step.consumed == 0 && step.produced == 0) {
+                throw ApiError(ErrorKind::Integrity, transfer_.callName(), 0,
+                               "gzip data the inflater cannot make progress on");
+            }
+            ring_.consume(step.consumed);
+            input_ = input_.subspan(step.consumed);
+            consumed_ += step.consumed;
+            out += step.produced;
+        }
+        position_ += out;
+        return out;
+    }
+
+  private:
+    Inflater::Step inflate(const char* in, size_t inLen, char* out, size_t outLen) {
+        try {
+            return inflater_->inflate(in, inLen, out, outLen);
+        } catch (const ApiError& e) {
+            // Name the session and where in the download the data went bad.
+            throw ApiError(e.kind(), transfer_.callName(), 0,
+                           e.serviceMessage() + " near gzip byte " + std::to_string(consumed_));
+        }
+    }
+
+    std::unique_ptr<Inflater> inflater_;
+    std::span<const char> input_;  // peeked from the ring, not yet consumed
+    uint64_t consumed_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<DownloadStream> openDownload(Http& http, TokenSource& tokens, const Domain& domain,
+                                             const std::string& sessionId, DownloadMode mode,
+                                             uint64_t rawOffset) {
+    if (mode == DownloadMode::Raw) {
+        return std::make_unique<RawStream>(http, tokens, domain, sessionId, rawOffset);
+    }
+    if (rawOffset != 0) {
+        throw ApiError(ErrorKind::BadRequest, "GET /v3/events/download (session " + sessionId + ")",
+                       0, "an inflated download always starts at byte 0");
+    }
+    return std::make_unique<InflatingStream>(http, tokens, domain, sessionId);
+}
+
+}  // namespace at

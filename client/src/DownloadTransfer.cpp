@@ -1,0 +1,323 @@
+#include "DownloadTransfer.h"
+
+#include <charconv>
+#include <cstring>
+#include <optional>
+
+#include "ApiJson.h"
+#include "RetryBudget.h"
+#include "at/Error.h"
+
+namespace at {
+namespace {
+
+constexpr size_t kMaxErrorBody = 64 * 1024;
+constexpr long kCurlBufferBytes = 256 * 1024;  // fewer, larger write callbacks
+
+std::string lower(std::string text) {
+    for (char& c : text)
+        c = char(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
+
+std::string trim(const std::string& text) {
+    const auto b = text.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos)
+        return {};
+    const auto e = text.find_last_not_of(" \t\r\n");
+    return text.substr(b, e - b + 1);
+}
+
+std::optional<uint64_t> parseNumber(std::string_view text) {
+    uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty())
+        return std::nullopt;
+    return value;
+}
+
+// "bytes N-M/T" → {N, M, T}; "bytes */T" → {nullopt, nullopt, T}.
+struct ContentRange {
+    std::optional<uint64_t> first, last, total;
+};
+
+ContentRange parseContentRange(const std::string& value) {
+    ContentRange range;
+    std::string_view v = value;
+    if (v.rfind("bytes ", 0) != 0)
+        return range;
+    v.remove_prefix(6);
+    const auto slash = v.find('/');
+    if (slash == std::string_view::npos)
+        return range;
+    range.total = parseNumber(v.substr(slash + 1));
+    const auto span = v.substr(0, slash);
+    const auto dash = span.find('-');
+    if (dash != std::string_view::npos) {
+        range.first = parseNumber(span.substr(0, dash));
+        range.last = parseNumber(span.substr(dash + 1));
+    }
+    return range;
+}
+
+}  // namespace
+
+struct DownloadTransfer::Attempt {
+    explicit Attempt(long stallMs) : guard(stallMs) {}
+    StallGuard guard;
+    uint64_t startOffset = 0;
+    long status = 0;
+    std::optional<uint64_t> contentLength;
+    std::string contentRange;
+    std::optional<int> retryAfter;
+    bool headersChecked = false;
+    bool bodyAccepted = false;
+    bool cancelled = false;
+    std::string errorBody;
+    std::exception_ptr error;  // set by a callback that aborted the transfer
+};
+
+DownloadTransfer::DownloadTransfer(Http& http, TokenSource& tokens, Domain domain,
+                                   std::string sessionId, uint64_t offset, ByteRing& ring)
+    : http_(http),
+      tokens_(tokens),
+      domain_(std::move(domain)),
+      sessionId_(std::move(sessionId)),
+      call_("GET /v3/events/download (session " + sessionId_ + ")"),
+      ring_(ring),
+      received_(offset) {
+    thread_ = std::thread([this] { run(); });
+}
+
+DownloadTransfer::~DownloadTransfer() {
+    cancelled_.store(true);
+    ring_.cancel();
+    if (thread_.joinable())
+        thread_.join();
+}
+
+uint64_t DownloadTransfer::waitForTotal() {
+    std::unique_lock lock(startMutex_);
+    startCv_.wait(lock, [&] { return startDone_; });
+    if (startError_)
+        std::rethrow_exception(startError_);
+    return total_;
+}
+
+void DownloadTransfer::started(uint64_t total) {
+    {
+        std::lock_guard lock(startMutex_);
+        total_ = total;
+        totalKnown_ = true;
+        startDone_ = true;
+    }
+    startCv_.notify_all();
+}
+
+void DownloadTransfer::fail(std::exception_ptr error) {
+    {
+        std::lock_guard lock(startMutex_);
+        if (!startDone_) {
+            startDone_ = true;
+            startError_ = error;
+        }
+    }
+    startCv_.notify_all();
+    ring_.finish(error);
+}
+
+size_t DownloadTransfer::onHeader(char* data, size_t size, size_t count, void* self) {
+    auto* a = static_cast<DownloadTransfer*>(self)->current_;
+    const size_t n = size * count;
+    const std::string line(data, n);
+    if (line.rfind("HTTP/", 0) == 0) {
+        // A new response (after a 100 Continue or a proxy's CONNECT): forget the last one.
+        a->contentLength.reset();
+        a->contentRange.clear();
+        a->retryAfter.reset();
+        const auto space = line.find(' ');
+        a->status = space == std::string::npos ? 0 : std::atol(line.c_str() + space + 1);
+        return n;
+    }
+    const auto colon = line.find(':');
+    if (colon == std::string::npos)
+        return n;
+    const std::string name = lower(line.substr(0, colon));
+    const std::string value = trim(line.substr(colon + 1));
+    if (name == "content-length")
+        a->contentLength = parseNumber(value);
+    if (name == "content-range")
+        a->contentRange = value;
+    if (name == "retry-after")
+        a->retryAfter = parseRetryAfter(value);
+    return n;
+}
+
+bool DownloadTransfer::acceptHeaders(Attempt& a) {
+    a.headersChecked = true;
+    if (a.status < 200 || a.status >= 300)
+        return true;  // an error body: collected, not streamed
+    auto reject = [&](const std::string& why) {
+        a.error =
+            std::make_exception_ptr(ApiError(ErrorKind::Integrity, call_, int(a.status), why));
+        return false;
+    };
+    uint64_t total = 0;
+    if (a.status == 200) {
+        if (a.startOffset != 0)
+            return reject("the service ignored Range: bytes=" + std::to_string(a.startOffset) +
+                          "-");
+        if (!a.contentLength)
+            return reject("no Content-Length on the download");
+        total = *a.contentLength;
+    } else if (a.status == 206) {
+        const ContentRange range = parseContentRange(a.contentRange);
+        if (!range.first || !range.total || *range.first != a.startOffset) {
+            return reject("resumed at byte " + std::to_string(a.startOffset) +
+                          " but Content-Range is \"" + a.contentRange + "\"");
+        }
+        total = *range.total;
+    } else {
+        return reject("unexpected status " + std::to_string(a.status) + " for a download");
+    }
+    if (totalKnown_ && total != total_) {
+        return reject("download size changed from " + std::to_string(total_) + " to " +
+                      std::to_string(total) + " bytes between attempts");
+    }
+    a.bodyAccepted = true;
+    if (!totalKnown_)
+        started(total);
+    return true;
+}
+
+size_t DownloadTransfer::onBody(char* data, size_t size, size_t count, void* self) {
+    auto* transfer = static_cast<DownloadTransfer*>(self);
+    Attempt& a = *transfer->current_;
+    const size_t n = size * count;
+    if (!a.headersChecked && !transfer->acceptHeaders(a))
+        return 0;
+    if (!a.bodyAccepted) {
+        if (a.errorBody.size() < kMaxErrorBody)
+            a.errorBody.append(data, std::min(n, kMaxErrorBody - a.errorBody.size()));
+        return n;
+    }
+    const uint64_t at = transfer->received();
+    if (at + n > transfer->total_) {
+        a.error = std::make_exception_ptr(
+            ApiError(ErrorKind::Integrity, transfer->call_, int(a.status),
+                     "more bytes than the announced " + std::to_string(transfer->total_)));
+        return 0;
+    }
+    if (!transfer->ring_.write(data, n)) {
+        a.cancelled = true;
+        return 0;
+    }
+    transfer->received_.store(at + n, std::memory_order_relaxed);
+    a.guard.touch();  // time spent blocked on a full ring is backpressure, not a stall
+    return n;
+}
+
+void DownloadTransfer::run() {
+    try {
+        const ClientOptions& options = http_.options();
+        RetryBudget budget(options, [this](std::chrono::milliseconds delay) {
+            return ring_.sleepUnlessCancelled(delay);
+        });
+        CurlLease lease = http_.acquire();
+        CURL* curl = lease.get();
+        bool refreshedToken = false;
+        for (;;) {
+            if (cancelled_.load())
+                return;
+            const uint64_t before = received();
+            const std::string token = tokens_.token();
+            Attempt a(options.stallTimeoutMs);
+            a.startOffset = before;
+            current_ = &a;
+
+            curl_easy_reset(curl);
+            http_.configure(curl, "/v3/events/download");
+            curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+            curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, kCurlBufferBytes);
+            CurlHeaders headers;
+            headers.add("X-Auth-Token: bearer " + token);
+            headers.add("X-Auth-Project-Id: " + domain_.projectId);
+            headers.add("SESSIONID: " + sessionId_);
+            if (before > 0)
+                headers.add("Range: bytes=" + std::to_string(before) + "-");
+            curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);
+            curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &DownloadTransfer::onHeader);
+            curl_easy_setopt(curl, CURLOPT_HEADERDATA, this);
+            curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &DownloadTransfer::onBody);
+            curl_easy_setopt(curl, CURLOPT_WRITEDATA, this);
+            a.guard.install(curl);
+            a.guard.abortWhen(&cancelled_);
+            char errorBuffer[CURL_ERROR_SIZE] = {};
+            curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errorBuffer);
+
+            const CURLcode rc = curl_easy_perform(curl);
+            curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+            current_ = nullptr;
+            if (a.cancelled || cancelled_.load())
+                return;
+            if (a.error)
+                return fail(a.error);
+            if (received() > before) {
+                budget.restart();  // bounded attempts count failures in a row, not per download
+                refreshedToken = false;
+            }
+
+            if (rc != CURLE_OK) {
+                const TransportFailure failure = Http::failureOf(curl, rc, a.guard, errorBuffer);
+                if (failure.retryable && budget.retry())
+                    continue;
+                return fail(std::make_exception_ptr(ApiError(
+                    ErrorKind::Network, call_, 0,
+                    failure.message + " at byte " + std::to_string(received()) +
+                        (totalKnown_ ? " of " + std::to_string(total_) : std::string()) +
+                        ", gave up after " + std::to_string(budget.attempts()) + " attempts")));
+            }
+            curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &a.status);
+            if (a.status >= 200 && a.status < 300) {
+                if (!a.headersChecked && !acceptHeaders(a))
+                    return fail(a.error);  // empty body
+                if (received() == total_) {
+                    ring_.finish();
+                    return;
+                }
+                // The reply ended short without a transport error: resume like a drop.
+                if (budget.retry())
+                    continue;
+                return fail(std::make_exception_ptr(
+                    ApiError(ErrorKind::Network, call_, int(a.status),
+                             "connection closed at byte " + std::to_string(received()) + " of " +
+                                 std::to_string(total_))));
+            }
+            if (a.status == 401 && !refreshedToken) {
+                refreshedToken = true;
+                tokens_.invalidate(token);
+                continue;
+            }
+            if (a.status == 416) {
+                // Asked to start at (or past) the end: fine when it is exactly the end.
+                const ContentRange range = parseContentRange(a.contentRange);
+                if (range.total && *range.total == before) {
+                    if (!totalKnown_)
+                        started(before);
+                    ring_.finish();
+                    return;
+                }
+            }
+            const bool transient = a.status == 429 || a.status >= 500;
+            if (transient && budget.retry(a.retryAfter))
+                continue;
+            HttpReply reply{a.status, a.errorBody, a.retryAfter};
+            return fail(std::make_exception_ptr(errorFromReply(call_, reply)));
+        }
+    } catch (...) {
+        current_ = nullptr;
+        fail(std::current_exception());
+    }
+}
+
+}  // namespace at

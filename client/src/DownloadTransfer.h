@@ -1,0 +1,67 @@
+// The network half of a download: its own thread runs GET /v3/events/download into a
+// ByteRing, resuming with `Range: bytes=N-` on the same session when the connection drops
+// or stalls, and checking every resumed reply (206, Content-Range) so the bytes stay exact.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "ByteRing.h"
+#include "Http.h"
+#include "TokenSource.h"
+#include "at/Types.h"
+
+namespace at {
+
+class DownloadTransfer {
+  public:
+    DownloadTransfer(Http& http, TokenSource& tokens, Domain domain, std::string sessionId,
+                     uint64_t offset, ByteRing& ring);
+    ~DownloadTransfer();  // cancels the ring and joins the thread
+    DownloadTransfer(const DownloadTransfer&) = delete;
+    DownloadTransfer& operator=(const DownloadTransfer&) = delete;
+
+    // Blocks until the first reply's headers: returns the full download's size, or throws
+    // the ApiError that ended the transfer before any body byte (404, 403, ...).
+    uint64_t waitForTotal();
+
+    uint64_t received() const { return received_.load(std::memory_order_relaxed); }
+    const std::string& callName() const { return call_; }
+
+  private:
+    struct Attempt;
+
+    void run();
+    bool acceptHeaders(Attempt& a);  // on the first body byte of a reply
+    void fail(std::exception_ptr error);
+    void started(uint64_t total);
+
+    static size_t onHeader(char* data, size_t size, size_t count, void* self);
+    static size_t onBody(char* data, size_t size, size_t count, void* self);
+
+    Http& http_;
+    TokenSource& tokens_;
+    Domain domain_;
+    std::string sessionId_;
+    std::string call_;
+    ByteRing& ring_;
+    std::atomic<uint64_t> received_;  // absolute offset of the next byte to receive
+    uint64_t total_ = 0;
+    bool totalKnown_ = false;
+
+    std::mutex startMutex_;
+    std::condition_variable startCv_;
+    bool startDone_ = false;
+    std::exception_ptr startError_;
+
+    std::atomic<bool> cancelled_{false};
+    Attempt* current_ = nullptr;  // the attempt the curl callbacks report into
+    std::thread thread_;
+};
+
+}  // namespace at
