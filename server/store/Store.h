@@ -51,20 +51,31 @@ struct DeleteStats {
     uint64_t bytes = 0;  // stored gzip bytes freed
 };
 
+// One UTC hour's events in stored form: compact JSON lines ('\n' after each) sorted by eventTime,
+// every eventTime inside `hour`. What ingest builds from a batch, and what the demo generator
+// hands to ingestSorted directly.
+struct HourLines {
+    at::HourStamp hour;
+    std::string lines;
+    uint64_t count = 0;
+    int64_t minEventTimeMicros = 0;
+    int64_t maxEventTimeMicros = 0;
+};
+
 // A bad ingest line: nothing of the batch was stored.
 class IngestError : public std::runtime_error {
-public:
+  public:
     IngestError(uint64_t line, const std::string& why)
         : std::runtime_error("line " + std::to_string(line) + ": " + why), line_(line) {}
     uint64_t line() const { return line_; }
 
-private:
+  private:
     uint64_t line_;
 };
 
 // Thread-safe. Domains are kAccountDomain or a space GUID ([A-Za-z0-9-]+).
 class Store {
-public:
+  public:
     // Opens (creating if needed) the store in dataDir/events and rolls back an ingest that a
     // crash interrupted, so every batch is there whole or not at all.
     explicit Store(std::filesystem::path dataDir);
@@ -79,6 +90,11 @@ public:
     // Returns the number of events stored. Events are kept sorted by eventTime within an hour.
     uint64_t ingest(const std::string& domain, std::string_view jsonLines);
 
+    // Bulk path for already prepared hours (the demo generator): same files, index, atomicity and
+    // ordering as ingest, without parsing the lines again. Throws std::invalid_argument when an
+    // hour's bounds do not fit its HourStamp.
+    uint64_t ingestSorted(const std::string& domain, std::vector<HourLines> hours);
+
     // Pins the current bytes of [start, end] (each day whole, or only `hour` of each day) and
     // takes a reference on every file it names, so later ingests/deletes never change them.
     Snapshot pin(const std::string& domain, at::Date start, at::Date end, std::optional<int> hour);
@@ -86,6 +102,10 @@ public:
     void retain(const Snapshot& snapshot);
     // Drops the references; files no longer current nor referenced are removed.
     void release(const Snapshot& snapshot);
+
+    // Removes stored files that are neither current nor referenced by a snapshot, and leftovers
+    // of interrupted writes. The service calls it at startup, after retaining restored sessions.
+    void collectGarbage();
 
     // Absolute path of a segment's file, for streaming it.
     std::filesystem::path pathOf(const Segment& segment) const;
@@ -99,7 +119,7 @@ public:
     // Drops days older than today - retention, for every domain.
     DeleteStats applyRetention();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

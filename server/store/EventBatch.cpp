@@ -1,0 +1,139 @@
+#include "store/EventBatch.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace atd {
+namespace {
+
+constexpr int64_t kMicrosPerHour = int64_t(3600) * 1000000;
+
+struct ParsedEvent {
+    int64_t hourIndex;
+    int64_t time;
+    std::string line;
+};
+
+bool isBlank(std::string_view s) {
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+}
+
+ParsedEvent parseLine(std::string_view text, uint64_t lineNo) {
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw IngestError(lineNo, std::string("not valid JSON (") + e.what() + ")");
+    }
+    if (!j.is_object())
+        throw IngestError(lineNo, "not a JSON object");
+    auto id = j.find("id");
+    if (id == j.end() || !id->is_string()) {
+        throw IngestError(lineNo, "the event has no string \"id\"");
+    }
+    auto et = j.find("eventTime");
+    if (et == j.end() || !et->is_string()) {
+        throw IngestError(lineNo, "the event has no string \"eventTime\"");
+    }
+    const auto& timeText = et->get_ref<const std::string&>();
+    auto time = at::parseEventTime(timeText);
+    if (!time) {
+        throw IngestError(lineNo, "eventTime \"" + timeText.substr(0, 64) +
+                                      "\" is not a time like 2017-07-25T10:29:28.541+0000");
+    }
+    if (*time < 0)
+        throw IngestError(lineNo, "eventTime \"" + timeText + "\" is before 1970");
+    return {hourIndexOf(*time), *time, j.dump() + "\n"};
+}
+
+std::vector<std::string_view> splitLines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos)
+            nl = text.size();
+        lines.push_back(text.substr(pos, nl - pos));
+        pos = nl + 1;
+    }
+    return lines;
+}
+
+}  // namespace
+
+int64_t hourIndexOf(int64_t micros) {
+    return micros >= 0 ? micros / kMicrosPerHour : (micros - kMicrosPerHour + 1) / kMicrosPerHour;
+}
+
+at::HourStamp hourStampOf(int64_t micros) {
+    int64_t h = hourIndexOf(micros);
+    return at::HourStamp{at::Date(int32_t(h / 24)), int(h % 24)};
+}
+
+std::vector<HourLines> parseIngestBatch(std::string_view jsonLines) {
+    std::vector<ParsedEvent> events;
+    uint64_t lineNo = 0;
+    for (std::string_view line : splitLines(jsonLines)) {
+        ++lineNo;
+        if (isBlank(line))
+            continue;
+        events.push_back(parseLine(line, lineNo));
+    }
+    std::stable_sort(events.begin(), events.end(),
+                     [](const ParsedEvent& a, const ParsedEvent& b) { return a.time < b.time; });
+    std::vector<HourLines> hours;
+    for (auto& e : events) {
+        if (hours.empty() || hours.back().hour.index() != e.hourIndex) {
+            HourLines h;
+            h.hour = hourStampOf(e.time);
+            h.minEventTimeMicros = e.time;
+            hours.push_back(std::move(h));
+        }
+        auto& h = hours.back();
+        h.lines += e.line;
+        h.count += 1;
+        h.maxEventTimeMicros = e.time;
+    }
+    return hours;
+}
+
+int64_t storedEventTime(std::string_view line) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_object()) {
+        auto et = j.find("eventTime");
+        if (et != j.end() && et->is_string()) {
+            if (auto t = at::parseEventTime(et->get_ref<const std::string&>()))
+                return *t;
+        }
+    }
+    throw std::runtime_error(
+        "store: a stored event has no valid eventTime; the data folder was "
+        "changed outside atd");
+}
+
+std::string mergeByEventTime(std::string_view older, std::string_view newer) {
+    auto a = splitLines(older);
+    auto b = splitLines(newer);
+    std::string out;
+    out.reserve(older.size() + newer.size());
+    size_t i = 0, k = 0;
+    int64_t ta = i < a.size() ? storedEventTime(a[i]) : 0;
+    int64_t tb = k < b.size() ? storedEventTime(b[k]) : 0;
+    while (i < a.size() || k < b.size()) {
+        bool takeOlder = k == b.size() || (i < a.size() && ta <= tb);
+        if (takeOlder) {
+            out.append(a[i]).push_back('\n');
+            if (++i < a.size())
+                ta = storedEventTime(a[i]);
+        } else {
+            out.append(b[k]).push_back('\n');
+            if (++k < b.size())
+                tb = storedEventTime(b[k]);
+        }
+    }
+    return out;
+}
+
+}  // namespace atd
