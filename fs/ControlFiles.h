@@ -1,0 +1,19 @@
+// The JSON of .atfs/status.json, sessions.json and stats.json.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "LiveSessions.h"
+#include "MetadataCache.h"
+#include "Stats.h"
+
+namespace atfs {
+
+std::string renderStatus(const std::string& endpoint, const at::SpaceList* spaces,
+                         const MetadataCache::State& cache, int maxSessions,
+                         const std::string& tag);
+std::string renderSessions(const std::vector<LiveSession>& sessions);
+std::string renderStats(const Stats& stats, uint64_t memoryUsed, uint64_t memoryTotal);
+
+}  // namespace atfs

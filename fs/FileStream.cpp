@@ -1,0 +1,288 @@
+#include "FileStream.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <thread>
+
+#include "ErrnoMap.h"
+#include "Log.h"
+
+namespace atfs {
+
+namespace {
+constexpr size_t kSkipChunk = 256 << 10;
+constexpr size_t kMinWindow = 64 << 10;
+}  // namespace
+
+FileStream::FileStream(StreamContext& ctx, at::Domain domain, std::string file,
+                       std::vector<Segment> plan, Format format)
+    : ctx_(ctx),
+      domain_(std::move(domain)),
+      domainKey_(domainKey(domain_)),
+      file_(std::move(file)),
+      plan_(std::move(plan)),
+      format_(format),
+      pinned_(plan_.size()),
+      reportedSize_(plannedSize(plan_, format_)) {}
+
+FileStream::~FileStream() {
+    close();
+}
+
+void FileStream::close() {
+    std::lock_guard lk(mu_);
+    closeSession();
+    window_.reserve(0);
+    if (windowHeld_)
+        ctx_.budget.release(windowHeld_);
+    windowHeld_ = 0;
+}
+
+std::optional<uint64_t> FileStream::takeSizeChange() {
+    std::lock_guard lk(mu_);
+    auto change = sizeChange_;
+    sizeChange_.reset();
+    return change;
+}
+
+ssize_t FileStream::read(uint64_t offset, char* buf, size_t n) {
+    std::lock_guard lk(mu_);
+    if (!windowTried_) {
+        windowTried_ = true;
+        const size_t want =
+            std::clamp<size_t>(plannedSize(plan_, format_), kMinWindow, ctx_.windowBytes);
+        if (ctx_.budget.acquire(want, ctx_.budgetTimeout)) {
+            window_.reserve(want);
+            windowHeld_ = want;
+        } else {
+            logLine("no memory budget left for the read window of " + file_ +
+                    "; backward seeks will re-download (raise memory_budget)");
+        }
+    }
+    return readLocked(offset, buf, n);
+}
+
+ssize_t FileStream::readLocked(uint64_t offset, char* buf, size_t n) {
+    if (broken_) {
+        if (int r = restartAt(offset); r < 0)
+            return r;
+    } else if (offset < pos_) {
+        const uint64_t back = pos_ - offset;
+        if (back > window_.size()) {
+            if (int r = restartAt(offset); r < 0)
+                return r;
+        } else {
+            const size_t take = std::min<uint64_t>(n, back);
+            window_.copyOut(back, buf, take);
+            if (take == n)
+                return ssize_t(n);
+            const ssize_t more = pull(buf + take, n - take);
+            return more < 0 ? ssize_t(take) : ssize_t(take) + more;
+        }
+    } else if (offset > pos_) {
+        const int r = offset - pos_ <= ctx_.skipAhead ? skipTo(offset) : restartAt(offset);
+        if (r < 0)
+            return r;
+    }
+    if (pos_ != offset)
+        return 0;  // past the end
+    return pull(buf, n);
+}
+
+ssize_t FileStream::pull(char* dst, size_t n) {
+    size_t got = 0;
+    while (got < n) {
+        if (!stream_) {
+            if (seg_ >= plan_.size())
+                break;
+            if (sessionId_.empty()) {
+                if (int r = openSession(seg_); r < 0)
+                    return got ? ssize_t(got) : r;
+            }
+            if (pinned_[seg_] == 0u) {  // an empty session: nothing to download
+                closeSession();
+                seg_++;
+                continue;
+            }
+            if (int r = openDownload(0); r < 0)
+                return got ? ssize_t(got) : r;
+        }
+        size_t r = 0;
+        try {
+            r = stream_->read(dst + got, n - got);
+        } catch (const at::ApiError& e) {
+            const int err = fail("download", e);
+            return got ? ssize_t(got) : err;
+        }
+        const uint64_t received = stream_->gzipReceived();
+        ctx_.stats.bytesIn += received - lastGzip_;
+        lastGzip_ = received;
+        liveEntry_.bytes->store(received);
+        if (r == 0) {
+            pinned_[seg_] = pos_ - segStart_;  // what the session really held
+            closeSession();
+            seg_++;
+            segStart_ = pos_;
+            continue;
+        }
+        got += r;
+        pos_ += r;
+    }
+    window_.append(dst, got);
+    if (!stream_ && seg_ >= plan_.size())
+        noteSize();
+    return ssize_t(got);
+}
+
+int FileStream::skipTo(uint64_t offset) {
+    std::vector<char> scratch(std::min<uint64_t>(kSkipChunk, offset - pos_));
+    while (pos_ < offset) {
+        const ssize_t r = pull(scratch.data(), std::min<uint64_t>(scratch.size(), offset - pos_));
+        if (r < 0)
+            return int(r);
+        if (r == 0)
+            break;
+    }
+    return 0;
+}
+
+int FileStream::restartAt(uint64_t offset) {
+    if (pos_ != 0 || seg_ != 0)
+        ctx_.stats.restarts++;
+    closeSession();
+    window_.clear();
+    broken_ = false;
+    seg_ = 0;
+    segStart_ = 0;
+    // Skip whole segments by their pinned sizes (one session each, no download).
+    while (seg_ < plan_.size()) {
+        if (!pinned_[seg_]) {
+            if (int r = openSession(seg_); r < 0)
+                return r;
+        }
+        if (offset < segStart_ + *pinned_[seg_])
+            break;
+        closeSession();
+        segStart_ += *pinned_[seg_];
+        seg_++;
+    }
+    pos_ = segStart_;
+    if (seg_ >= plan_.size()) {
+        noteSize();
+        return 0;
+    }
+    if (sessionId_.empty()) {
+        if (int r = openSession(seg_); r < 0)
+            return r;
+    }
+    if (format_ == Format::JsonGz) {
+        // Raw bytes map 1:1 to the download: resume right at the offset with a Range.
+        if (int r = openDownload(offset - segStart_); r < 0)
+            return r;
+        pos_ = offset;
+        return 0;
+    }
+    if (int r = openDownload(0); r < 0)
+        return r;
+    return skipTo(offset);
+}
+
+int FileStream::openSession(size_t seg) {
+    if (!slot_) {
+        if (!ctx_.gate.acquire(domainKey_, std::chrono::milliseconds(0))) {
+            ctx_.stats.gateWaits++;
+            if (!ctx_.gate.acquire(domainKey_, ctx_.gateTimeout)) {
+                ctx_.stats.errors++;
+                logLine("open session failed on " + file_ + ": waited " +
+                        std::to_string(ctx_.gateTimeout.count() / 1000) + " s for one of " +
+                        std::to_string(ctx_.gate.limit()) + " session slots of domain " +
+                        domainKey_ + " - close other files or raise max_sessions");
+                return -EIO;
+            }
+        }
+        slot_ = GateSlot(&ctx_.gate, domainKey_);
+    }
+    const Segment& s = plan_[seg];
+    at::SessionRequest req{s.start, s.end, s.hour, domain_.accountLevel, ctx_.tag};
+    const auto deadline = std::chrono::steady_clock::now() + ctx_.limitRetryBudget;
+    at::Session session;
+    for (;;) {
+        try {
+            session = ctx_.backend.createSession(domain_, req);
+            break;
+        } catch (const at::ApiError& e) {
+            const auto now = std::chrono::steady_clock::now();
+            if (e.kind() == at::ErrorKind::LimitReached && now < deadline) {
+                // The service's own limit (other clients share it): wait as it says.
+                const auto wait = std::chrono::seconds(std::max(1, e.retryAfterSeconds()));
+                std::this_thread::sleep_for(
+                    std::min<std::chrono::steady_clock::duration>(wait, deadline - now));
+                continue;
+            }
+            return fail("create session", e);
+        }
+    }
+    sessionId_ = session.id;
+    sessionsCreated_++;
+    ctx_.stats.sessionsCreated++;
+    liveEntry_ = LiveSession{session.id, file_, domain_};
+    ctx_.live.add(liveEntry_);
+    pinned_[seg] = format_ == Format::Json ? session.size : session.gzipSize;
+    noteSize();
+    return 0;
+}
+
+int FileStream::openDownload(uint64_t rawOffset) {
+    const at::DownloadMode mode =
+        format_ == Format::Json ? at::DownloadMode::Inflated : at::DownloadMode::Raw;
+    try {
+        stream_ = ctx_.backend.download(domain_, sessionId_, mode, rawOffset);
+    } catch (const at::ApiError& e) {
+        return fail("download", e);
+    }
+    lastGzip_ = 0;
+    return 0;
+}
+
+void FileStream::closeSession() {
+    stream_.reset();
+    if (!sessionId_.empty()) {
+        try {
+            ctx_.backend.deleteSession(domain_, sessionId_);
+            ctx_.stats.sessionsDeleted++;
+        } catch (const at::ApiError& e) {
+            if (e.kind() != at::ErrorKind::NotFound) {
+                ctx_.stats.errors++;
+                reportError("delete session (the next mount start removes it)", file_, sessionId_,
+                            e);
+            }
+        }
+        ctx_.live.remove(sessionId_);
+        sessionId_.clear();
+    }
+    slot_.reset();
+}
+
+int FileStream::fail(const std::string& what, const at::ApiError& e) {
+    ctx_.stats.errors++;
+    const int err = reportError(what, file_, sessionId_, e);
+    closeSession();
+    broken_ = true;
+    return -err;
+}
+
+uint64_t FileStream::sizeOf(size_t seg) const {
+    return pinned_[seg] ? *pinned_[seg] : plan_[seg].bytes(format_);
+}
+
+void FileStream::noteSize() {
+    uint64_t total = 0;
+    for (size_t i = 0; i < plan_.size(); ++i)
+        total += sizeOf(i);
+    if (total == reportedSize_)
+        return;
+    reportedSize_ = total;
+    sizeChange_ = total;
+}
+
+}  // namespace atfs

@@ -1,0 +1,99 @@
+// One open data file's read path: the sessions of its plan, created lazily at the first
+// read and each deleted as soon as it is consumed; the download stream; the read window.
+//
+// Sequential reads go straight from the DownloadStream into the caller's buffer. A small
+// backward seek is served from the window; a forward seek within kSkipAhead skips by
+// reading; anything else restarts: sessions whose pinned size is known are skipped
+// without a download, raw (.gz) mode resumes with a Range at the offset, inflated mode
+// re-downloads the segment and skips to the offset.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "Backend.h"
+#include "LiveSessions.h"
+#include "MemoryBudget.h"
+#include "ReadWindow.h"
+#include "SessionGate.h"
+#include "SessionPlan.h"
+#include "Stats.h"
+
+namespace atfs {
+
+// The mount-wide services every stream uses, and the knobs of the read path.
+struct StreamContext {
+    Backend& backend;
+    SessionGate& gate;
+    MemoryBudget& budget;
+    Stats& stats;
+    LiveSessions& live;
+    std::string tag;                                // SessionRequest::tag of this mount
+    std::chrono::milliseconds gateTimeout{120000};  // longest a read queues for a session slot
+    std::chrono::milliseconds budgetTimeout{10000};
+    std::chrono::milliseconds limitRetryBudget{60000};  // total wait on 429s
+    size_t windowBytes = 4 << 20;   // backward seeks within this are served from memory
+    uint64_t skipAhead = 16 << 20;  // forward seeks within this read through
+};
+
+class FileStream {
+  public:
+    FileStream(StreamContext& ctx, at::Domain domain, std::string file, std::vector<Segment> plan,
+               Format format);
+    ~FileStream();
+    FileStream(const FileStream&) = delete;
+    FileStream& operator=(const FileStream&) = delete;
+
+    // Bytes read (0 at the end) or -errno. Serialized per stream.
+    ssize_t read(uint64_t offset, char* buf, size_t n);
+    // Deletes the live session, if any, and gives back the window's memory.
+    void close();
+
+    // The file's length, once a session's pinned size or the end of the stream showed
+    // that the planned size was wrong (today grows); taken once.
+    std::optional<uint64_t> takeSizeChange();
+    int sessionsCreated() const { return sessionsCreated_; }
+
+  private:
+    ssize_t readLocked(uint64_t offset, char* buf, size_t n);
+    ssize_t pull(char* dst, size_t n);  // from the stream at pos_, across segments
+    int skipTo(uint64_t offset);
+    int restartAt(uint64_t offset);
+    int openSession(size_t seg);
+    int openDownload(uint64_t rawOffset);
+    void closeSession();
+    int fail(const std::string& what, const at::ApiError& e);
+    uint64_t sizeOf(size_t seg) const;
+    void noteSize();
+
+    StreamContext& ctx_;
+    const at::Domain domain_;
+    const std::string domainKey_;
+    const std::string file_;
+    const std::vector<Segment> plan_;
+    const Format format_;
+    std::vector<std::optional<uint64_t>> pinned_;  // per segment, from its session
+    uint64_t reportedSize_;                        // the length the kernel was last told
+
+    std::mutex mu_;
+    size_t seg_ = 0;         // current segment
+    uint64_t segStart_ = 0;  // file offset where it starts
+    uint64_t pos_ = 0;       // file offset of the next byte from the stream
+    bool broken_ = false;    // after an error: the next read restarts
+    std::string sessionId_;
+    LiveSession liveEntry_;
+    GateSlot slot_;
+    std::unique_ptr<at::DownloadStream> stream_;
+    uint64_t lastGzip_ = 0;
+    ReadWindow window_;
+    bool windowTried_ = false;
+    size_t windowHeld_ = 0;  // bytes drawn from the budget
+    std::optional<uint64_t> sizeChange_;
+    int sessionsCreated_ = 0;
+};
+
+}  // namespace atfs

@@ -1,0 +1,283 @@
+#include "Ops.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "TrailFs.h"
+
+namespace atfs {
+
+namespace {
+
+TrailFs& fsOf(fuse_req_t req) {
+    return *static_cast<TrailFs*>(fuse_req_userdata(req));
+}
+
+struct stat toStat(const Attr& a) {
+    struct stat st {};
+    st.st_ino = a.ino;
+    st.st_mode = a.mode;
+    st.st_nlink = a.nlink;
+    st.st_size = off_t(a.size);
+    st.st_uid = getuid();
+    st.st_gid = getgid();
+    st.st_blksize = 128 * 1024;
+    st.st_blocks = off_t((a.size + 511) / 512);
+    st.st_mtim.tv_sec = st.st_ctim.tv_sec = st.st_atim.tv_sec = a.mtime;
+    return st;
+}
+
+void opInit(void*, fuse_conn_info* conn) {
+    // Readers of big files benefit from large requests and parallel readahead.
+    conn->want |= FUSE_CAP_ASYNC_READ;
+    if (conn->capable & FUSE_CAP_AUTO_INVAL_DATA)
+        conn->want |= FUSE_CAP_AUTO_INVAL_DATA;
+    conn->want &= ~unsigned(FUSE_CAP_WRITEBACK_CACHE);
+}
+
+void opDestroy(void* userdata) {
+    static_cast<TrailFs*>(userdata)->shutdown();
+}
+
+void opLookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
+    TrailFs& fs = fsOf(req);
+    Attr a;
+    fuse_entry_param e{};
+    if (int err = fs.lookup(parent, name, a)) {
+        if (err != ENOENT) {
+            fuse_reply_err(req, err);
+            return;
+        }
+        // A negative entry: the kernel remembers the miss briefly (the negative cache).
+        e.ino = 0;
+        e.entry_timeout = fs.negativeTtl();
+        fuse_reply_entry(req, &e);
+        return;
+    }
+    e.ino = a.ino;
+    e.attr = toStat(a);
+    e.attr_timeout = a.ttl;
+    e.entry_timeout = a.ttl;
+    fuse_reply_entry(req, &e);
+}
+
+void opForget(fuse_req_t req, fuse_ino_t, uint64_t) {
+    fuse_reply_none(req);
+}
+
+void opGetattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
+    Attr a;
+    if (int err = fsOf(req).getattr(ino, a)) {
+        fuse_reply_err(req, err);
+        return;
+    }
+    struct stat st = toStat(a);
+    fuse_reply_attr(req, &st, a.ttl);
+}
+
+void opReadlink(fuse_req_t req, fuse_ino_t ino) {
+    std::string target;
+    if (int err = fsOf(req).readlink(ino, target)) {
+        fuse_reply_err(req, err);
+        return;
+    }
+    fuse_reply_readlink(req, target.c_str());
+}
+
+void opOpendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+    Attr a;
+    if (int err = fsOf(req).getattr(ino, a)) {
+        fuse_reply_err(req, err);
+        return;
+    }
+    if (!S_ISDIR(a.mode)) {
+        fuse_reply_err(req, ENOTDIR);
+        return;
+    }
+    fi->fh = 0;
+    fuse_reply_open(req, fi);
+}
+
+void opReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info*) {
+    std::vector<DirEntry> entries;
+    if (int err = fsOf(req).readdir(ino, entries)) {
+        fuse_reply_err(req, err);
+        return;
+    }
+    entries.insert(entries.begin(), {DirEntry{".", ino, S_IFDIR}, DirEntry{"..", 1, S_IFDIR}});
+    std::vector<char> buf(size);
+    size_t used = 0;
+    // Offsets are entry indices + 1: the listing is recomputed from the cache each call.
+    for (size_t i = size_t(off); i < entries.size(); ++i) {
+        struct stat st {};
+        st.st_ino = entries[i].ino;
+        st.st_mode = entries[i].mode;
+        const size_t need = fuse_add_direntry(req, buf.data() + used, size - used,
+                                              entries[i].name.c_str(), &st, off_t(i + 1));
+        if (need > size - used)
+            break;
+        used += need;
+    }
+    fuse_reply_buf(req, buf.data(), used);
+}
+
+void opReleasedir(fuse_req_t req, fuse_ino_t, fuse_file_info*) {
+    fuse_reply_err(req, 0);
+}
+
+void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+    OpenResult r;
+    if (int err = fsOf(req).open(ino, fi->flags, r)) {
+        fuse_reply_err(req, err);
+        return;
+    }
+    fi->fh = r.fh;
+    fi->direct_io = r.directIo;
+    fi->keep_cache = r.keepCache;
+    fi->nonseekable = 0;
+    if (fuse_reply_open(req, fi) == -ENOENT)
+        fsOf(req).release(r.fh);  // interrupted open
+}
+
+void opRead(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* fi) {
+    // One buffer per worker thread, reused: the stream writes straight into it.
+    thread_local std::vector<char> buf;
+    if (buf.size() < size)
+        buf.resize(size);
+    const ssize_t r = fsOf(req).read(fi->fh, uint64_t(off), size, buf.data());
+    if (r < 0) {
+        fuse_reply_err(req, int(-r));
+        return;
+    }
+    fuse_reply_buf(req, buf.data(), size_t(r));
+}
+
+void opRelease(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
+    fsOf(req).release(fi->fh);
+    fuse_reply_err(req, 0);
+}
+
+void opStatfs(fuse_req_t req, fuse_ino_t) {
+    struct statvfs sv {};
+    sv.f_bsize = sv.f_frsize = 4096;
+    sv.f_namemax = 255;
+    fuse_reply_statfs(req, &sv);
+}
+
+// Everything that would change the tree: the audit trail is read-only.
+void opReadOnly(fuse_req_t req) {
+    fuse_reply_err(req, EROFS);
+}
+void opSetattr(fuse_req_t req, fuse_ino_t, struct stat*, int, fuse_file_info*) {
+    opReadOnly(req);
+}
+void opMknod(fuse_req_t req, fuse_ino_t, const char*, mode_t, dev_t) {
+    opReadOnly(req);
+}
+void opMkdir(fuse_req_t req, fuse_ino_t, const char*, mode_t) {
+    opReadOnly(req);
+}
+void opUnlink(fuse_req_t req, fuse_ino_t, const char*) {
+    opReadOnly(req);
+}
+void opSymlink(fuse_req_t req, const char*, fuse_ino_t, const char*) {
+    opReadOnly(req);
+}
+void opRename(fuse_req_t req, fuse_ino_t, const char*, fuse_ino_t, const char*, unsigned) {
+    opReadOnly(req);
+}
+void opLink(fuse_req_t req, fuse_ino_t, fuse_ino_t, const char*) {
+    opReadOnly(req);
+}
+void opWrite(fuse_req_t req, fuse_ino_t, const char*, size_t, off_t, fuse_file_info*) {
+    opReadOnly(req);
+}
+void opCreate(fuse_req_t req, fuse_ino_t, const char*, mode_t, fuse_file_info*) {
+    opReadOnly(req);
+}
+void opSetxattr(fuse_req_t req, fuse_ino_t, const char*, const char*, size_t, int) {
+    opReadOnly(req);
+}
+void opRemovexattr(fuse_req_t req, fuse_ino_t, const char*) {
+    opReadOnly(req);
+}
+
+fuse_lowlevel_ops makeOps() {
+    fuse_lowlevel_ops ops{};
+    ops.init = opInit;
+    ops.destroy = opDestroy;
+    ops.lookup = opLookup;
+    ops.forget = opForget;
+    ops.getattr = opGetattr;
+    ops.readlink = opReadlink;
+    ops.opendir = opOpendir;
+    ops.readdir = opReaddir;
+    ops.releasedir = opReleasedir;
+    ops.open = opOpen;
+    ops.read = opRead;
+    ops.release = opRelease;
+    ops.statfs = opStatfs;
+    ops.setattr = opSetattr;
+    ops.mknod = opMknod;
+    ops.mkdir = opMkdir;
+    ops.unlink = opUnlink;
+    ops.rmdir = opUnlink;
+    ops.symlink = opSymlink;
+    ops.rename = opRename;
+    ops.link = opLink;
+    ops.write = opWrite;
+    ops.create = opCreate;
+    ops.setxattr = opSetxattr;
+    ops.removexattr = opRemovexattr;
+    return ops;
+}
+
+}  // namespace
+
+const fuse_lowlevel_ops& trailFsOps() {
+    static const fuse_lowlevel_ops ops = makeOps();
+    return ops;
+}
+
+void KernelNotifier::start(fuse_session* se) {
+    se_ = se;
+    worker_ = std::thread([this] {
+        std::unique_lock lk(mu_);
+        for (;;) {
+            cv_.wait(lk, [&] { return stopping_ || !queue_.empty(); });
+            if (stopping_)
+                return;
+            const uint64_t ino = queue_.front();
+            queue_.pop_front();
+            lk.unlock();
+            // Offset 0, length 0: drop the attributes (st_size) and all cached pages.
+            fuse_lowlevel_notify_inval_inode(se_, ino, 0, 0);
+            lk.lock();
+        }
+    });
+}
+
+void KernelNotifier::stop() {
+    {
+        std::lock_guard lk(mu_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    if (worker_.joinable())
+        worker_.join();
+}
+
+void KernelNotifier::invalidate(uint64_t ino) {
+    std::lock_guard lk(mu_);
+    if (stopping_ || !se_)
+        return;
+    queue_.push_back(ino);
+    cv_.notify_one();
+}
+
+}  // namespace atfs

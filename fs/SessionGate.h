@@ -1,0 +1,66 @@
+// Keeps live sessions per domain under a limit (the service allows 30 per space):
+// a counting semaphore per domain, FIFO, with a bounded wait. Queued readers wait
+// their turn instead of failing.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace atfs {
+
+class SessionGate {
+  public:
+    explicit SessionGate(int perDomain) : limit_(perDomain) {}
+
+    // False when no slot freed up within `timeout`.
+    bool acquire(const std::string& domain, std::chrono::milliseconds timeout);
+    void release(const std::string& domain);
+    int inUse(const std::string& domain) const;
+    int limit() const { return limit_; }
+
+  private:
+    struct Queue {
+        int used = 0;
+        uint64_t nextTicket = 0;
+        std::deque<uint64_t> waiting;  // FIFO: only the front may take a free slot
+        std::condition_variable cv;
+    };
+    const int limit_;
+    mutable std::mutex mu_;
+    std::map<std::string, Queue> queues_;
+};
+
+// Holds one slot; releases it on destruction.
+class GateSlot {
+  public:
+    GateSlot() = default;
+    GateSlot(SessionGate* gate, std::string domain) : gate_(gate), domain_(std::move(domain)) {}
+    GateSlot(GateSlot&& o) noexcept : gate_(o.gate_), domain_(std::move(o.domain_)) {
+        o.gate_ = nullptr;
+    }
+    GateSlot& operator=(GateSlot&& o) noexcept {
+        reset();
+        gate_ = o.gate_;
+        domain_ = std::move(o.domain_);
+        o.gate_ = nullptr;
+        return *this;
+    }
+    ~GateSlot() { reset(); }
+    void reset() {
+        if (gate_)
+            gate_->release(domain_);
+        gate_ = nullptr;
+    }
+    explicit operator bool() const { return gate_ != nullptr; }
+
+  private:
+    SessionGate* gate_ = nullptr;
+    std::string domain_;
+};
+
+}  // namespace atfs

@@ -1,0 +1,116 @@
+// The filesystem without FUSE: lookup/getattr/readdir/readlink/open/read/release over
+// inode numbers, returning errno. Ops.cpp translates the kernel's requests to these calls;
+// tests call them directly over a MemoryBackend.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "Backend.h"
+#include "FileStream.h"
+#include "InodeTable.h"
+#include "LiveSessions.h"
+#include "MemoryBudget.h"
+#include "MetadataCache.h"
+#include "SessionGate.h"
+#include "Stats.h"
+
+namespace atfs {
+
+struct FsOptions {
+    int maxSessionsPerDomain = 8;               // below the service's 30 per space, leaving room
+    uint64_t memoryBudget = 256ull << 20;       // all read windows together
+    std::chrono::milliseconds cacheTtl{30000};  // space list, day index, past files' attrs
+    std::chrono::milliseconds todayTtl{2000};   // anything that includes today
+    std::chrono::milliseconds gateTimeout{120000};
+    std::chrono::milliseconds limitRetryBudget{60000};
+    size_t windowBytes = 4 << 20;
+    uint64_t skipAhead = 16 << 20;
+    std::string tag;             // "atfs host=H pid=P mnt=M"
+    std::string accountProject;  // X-Auth-Project-Id for account calls; empty: the first space
+    std::function<at::Date()> today = [] { return at::Date::todayUtc(); };
+};
+
+struct Attr {
+    uint64_t ino = 0;
+    mode_t mode = 0;
+    uint64_t size = 0;
+    uint32_t nlink = 1;
+    int64_t mtime = 0;
+    double ttl = 0;  // seconds the kernel may cache it
+};
+
+struct DirEntry {
+    std::string name;
+    uint64_t ino;
+    mode_t mode;
+};
+
+struct OpenResult {
+    uint64_t fh = 0;
+    bool directIo = false;   // length may change (today) or is unknown: bypass the page cache
+    bool keepCache = false;  // immutable past data: keep pages across opens
+};
+
+class TrailFs {
+  public:
+    TrailFs(Backend& backend, FsOptions options);
+    ~TrailFs();
+
+    // All return 0 or a positive errno.
+    int lookup(uint64_t parent, const std::string& name, Attr& out);
+    int getattr(uint64_t ino, Attr& out);
+    int readdir(uint64_t ino, std::vector<DirEntry>& out);
+    int readlink(uint64_t ino, std::string& out);
+    int open(uint64_t ino, int flags, OpenResult& out);
+    // Bytes read or -errno.
+    ssize_t read(uint64_t fh, uint64_t offset, size_t n, char* buf);
+    void release(uint64_t fh);
+
+    void flushCaches();
+    // Unmount: close every stream and delete every session still live.
+    void shutdown();
+    // Called (from any thread) when a file's length turned out different from st_size.
+    void setInvalidator(std::function<void(uint64_t ino)> f) { invalidate_ = std::move(f); }
+
+    double negativeTtl() const { return 1.0; }
+    Stats& stats() { return stats_; }
+    LiveSessions& live() { return live_; }
+    const FsOptions& options() const { return options_; }
+
+  private:
+    struct OpenFile;
+    int childOf(const Node& dir, const std::string& name, std::shared_ptr<const Node>& out);
+    int domainChild(const Node& dir, const std::string& name, std::shared_ptr<const Node>& out);
+    int checkDomainAccess(const Node& node);
+    int accountDomain(at::Domain& out);
+    int fillAttr(const Node& node, Attr& out);
+    int fileLayout(const Node& node, std::vector<Segment>& plan, bool& known, bool& growing);
+    std::shared_ptr<const Node> add(const Node& dir, const std::string& name, Node node);
+    std::string renderControl(ControlKind kind);
+    template <class F>
+    int guarded(const std::string& what, const std::string& file, F&& f);
+
+    Backend& backend_;
+    FsOptions options_;
+    Stats stats_;
+    LiveSessions live_;
+    SessionGate gate_;
+    MemoryBudget budget_;
+    MetadataCache cache_;
+    InodeTable inodes_;
+    StreamContext streamCtx_;
+    std::function<void(uint64_t)> invalidate_;
+    std::mutex handlesMu_;
+    std::unordered_map<uint64_t, std::shared_ptr<OpenFile>> handles_;
+    uint64_t nextFh_ = 1;
+};
+
+}  // namespace atfs
