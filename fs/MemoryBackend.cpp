@@ -237,6 +237,10 @@ void MemoryBackend::deleteSession(const at::Domain&, const std::string& id) {
 }
 
 std::vector<at::Session> MemoryBackend::listSessions(const at::Domain&) {
+    {
+        std::lock_guard lk(mu_);
+        maybeFail("list");
+    }
     return liveSessions();
 }
 

@@ -1,0 +1,222 @@
+// TrailFs reads: byte identity for every read pattern, session lifecycle, chaining,
+// the session limit, failures.
+#include <fcntl.h>
+
+#include <atomic>
+#include <random>
+#include <thread>
+
+#include "TestFs.h"
+
+using namespace atfs;
+using namespace atfs::test;
+
+TEST_F(FsTest, WholeFilesAreByteIdentical) {
+    for (size_t chunk : {size_t(4096), size_t(128 << 10), size_t(1000003)}) {
+        EXPECT_EQ(readAll("account/2017-07-10.json", chunk), dayJson("account", "2017-07-10"));
+    }
+    EXPECT_EQ(readAll("account/2017-07-01.json"), dayJson("account", "2017-07-01"));
+    EXPECT_EQ(readAll("spaces/acme/dev/2017-07-22.json"), dayJson("g-dev", "2017-07-22"));
+    EXPECT_EQ(readAll("account/2017-07-01/09.json"),
+              backend.inflated("account", H("2017-07-01T09"), H("2017-07-01T09")));
+    EXPECT_EQ(readAll("account/2017-07-01/05.json"), "");
+    EXPECT_EQ(readAll("account/2017-07-30.json"), dayJson("account", "2017-07-30"));
+}
+
+TEST_F(FsTest, GzIsTheRawDownload) {
+    const std::string raw = backend.rawGzip("account", H("2017-07-10T00"), H("2017-07-10T23"));
+    EXPECT_EQ(readAll("account/2017-07-10.json.gz"), raw);
+    EXPECT_EQ(raw.substr(0, 2), "\x1f\x8b");
+    EXPECT_EQ(readAll("account/2017-07-01/17.json.gz"),
+              backend.rawGzip("account", H("2017-07-01T17"), H("2017-07-01T17")));
+}
+
+TEST_F(FsTest, RandomOffsetsAreByteIdentical) {
+    const std::string expected = dayJson("account", "2017-07-10");
+    ASSERT_GT(expected.size(), 1000000u);
+    const uint64_t fh = open("account/2017-07-10.json");
+    std::mt19937 rng(7);
+    uint64_t pos = 0;
+    auto check = [&](uint64_t off, size_t n) {
+        const std::string got = readAt(fh, off, n);
+        const size_t want = off >= expected.size() ? 0 : std::min(n, expected.size() - off);
+        ASSERT_EQ(got.size(), want) << "offset " << off;
+        EXPECT_TRUE(got == expected.substr(std::min<uint64_t>(off, expected.size()), want))
+            << "offset " << off;
+        pos = off + got.size();
+    };
+    check(0, 100000);
+    check(pos - 30000, 20000);      // backward within the window
+    check(pos + 100000, 8192);      // forward within skipAhead: read through
+    check(pos + 600000, 8192);      // far forward: restart
+    check(1000, 5000);              // far backward: restart
+    for (int i = 0; i < 60; ++i) {  // a mix, as less or a random reader would
+        const uint64_t off = rng() % (expected.size() + 1000);
+        check(off, 1 + rng() % 70000);
+    }
+    check(expected.size() - 10, 4096);  // the tail
+    check(expected.size() + 5, 4096);   // past the end
+    fs().release(fh);
+    EXPECT_GT(fs().stats().restarts.load(), 2u);
+    EXPECT_TRUE(backend.liveSessions().empty());
+}
+
+TEST_F(FsTest, GzSeeksResumeWithRange) {
+    const std::string raw = backend.rawGzip("account", H("2017-07-10T00"), H("2017-07-10T23"));
+    const uint64_t fh = open("account/2017-07-10.json.gz");
+    std::mt19937 rng(3);
+    for (int i = 0; i < 30; ++i) {
+        const uint64_t off = rng() % raw.size();
+        const std::string got = readAt(fh, off, 20000);
+        ASSERT_EQ(got, raw.substr(off, 20000)) << off;
+    }
+    fs().release(fh);
+}
+
+TEST_F(FsTest, LongRangesChainSessionsInOrder) {
+    const std::string r15 = readAll("account/2017-06-01..2017-06-15.json");
+    std::string concat;
+    for (at::Date d = D("2017-06-01"); d <= D("2017-06-15"); d = d.plusDays(1))
+        concat += readAll("account/" + d.str() + ".json");
+    EXPECT_EQ(r15, concat);
+    auto before = backend.counters();
+    EXPECT_EQ(readAll("account/2017-06-01..2017-06-15.json"), concat);
+    EXPECT_EQ(backend.counters().created - before.created, 2);  // 14 + 1 days
+
+    before = backend.counters();
+    const std::string r40 = readAll("account/2017-06-01..2017-07-10.json");
+    EXPECT_EQ(r40, backend.inflated("account", H("2017-06-01T00"), H("2017-07-10T23")));
+    const auto after = backend.counters();
+    EXPECT_EQ(after.created - before.created, 3);  // 14 + 14 + 12 days
+    EXPECT_EQ(after.deleted - before.deleted, 3);
+    EXPECT_EQ(after.maxLivePerDomain, 1);  // one after the other, each deleted when done
+    EXPECT_EQ(readAll("account/2017-06-01..2017-07-10.json.gz"),
+              backend.rawGzip("account", H("2017-06-01T00"), H("2017-07-10T23")));
+}
+
+TEST_F(FsTest, HourBoundRangesUseHourSessionsForPartialDays) {
+    const auto before = backend.counters();
+    EXPECT_EQ(readAll("account/2017-07-09T05..2017-07-11T03.json"),
+              backend.inflated("account", H("2017-07-09T05"), H("2017-07-11T03")));
+    // 07-09: hours 9 and 17; 07-10 whole; 07-11: hour 2.
+    EXPECT_EQ(backend.counters().created - before.created, 4);
+    EXPECT_EQ(readAll("account/2017-07-10T22..2017-07-10T23.json"),
+              backend.inflated("account", H("2017-07-10T22"), H("2017-07-10T23")));
+}
+
+TEST_F(FsTest, ReleaseDeletesTheSessionEvenMidFile) {
+    const uint64_t fh = open("account/2017-07-10.json");
+    EXPECT_EQ(backend.counters().created, 0);
+    EXPECT_EQ(readAt(fh, 0, 4096).size(), 4096u);  // head -1
+    EXPECT_EQ(backend.liveSessions().size(), 1u);
+    EXPECT_EQ(backend.liveSessions()[0].tag, options.tag);
+    fs().release(fh);
+    EXPECT_TRUE(backend.liveSessions().empty());
+    EXPECT_EQ(backend.counters().deleted, 1);
+}
+
+TEST_F(FsTest, ShutdownDeletesEverySession) {
+    std::vector<uint64_t> fhs;
+    for (const char* f : {"account/2017-07-10.json", "account/2017-07-10.json.gz",
+                          "account/2017-07-01..2017-07-29.json"}) {
+        fhs.push_back(open(f));
+        EXPECT_FALSE(readAt(fhs.back(), 0, 100).empty());
+    }
+    EXPECT_EQ(backend.liveSessions().size(), 3u);
+    fs().shutdown();
+    EXPECT_TRUE(backend.liveSessions().empty());
+}
+
+TEST_F(FsTest, SessionLimitQueuesSixteenReaders) {
+    options.maxSessionsPerDomain = 3;
+    std::atomic<int> ok{0};
+    std::vector<std::thread> threads;
+    for (int h = 0; h < 16; ++h) {
+        threads.emplace_back([&, h] {
+            char name[64];
+            std::snprintf(name, sizeof name, "account/2017-07-10/%02d.json", h);
+            // Small reads keep each session open a while, so readers overlap.
+            if (readAll(name, 1024) ==
+                backend.inflated("account", H("2017-07-10T00") + h, H("2017-07-10T00") + h))
+                ok++;
+        });
+    }
+    for (auto& t : threads)
+        t.join();
+    EXPECT_EQ(ok.load(), 16);
+    EXPECT_LE(backend.counters().maxLivePerDomain, 3);
+    EXPECT_EQ(backend.counters().created, 16);
+    EXPECT_TRUE(backend.liveSessions().empty());
+}
+
+TEST_F(FsTest, ServiceLimitIsWaitedOut) {
+    backend.failNext("create", at::ErrorKind::LimitReached, 429, 2);  // Retry-After: 1
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(readAll("account/2017-07-01.json"), dayJson("account", "2017-07-01"));
+    EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(1900));
+}
+
+TEST_F(FsTest, ServiceLimitWaitIsBounded) {
+    options.limitRetryBudget = std::chrono::milliseconds(1500);
+    backend.failNext("create", at::ErrorKind::LimitReached, 429, 100);
+    const uint64_t fh = open("account/2017-07-01.json");
+    char buf[100];
+    EXPECT_EQ(fs().read(fh, 0, sizeof buf, buf), -EIO);
+    fs().release(fh);
+}
+
+TEST_F(FsTest, ReadFailuresMapToErrnoAndRecover) {
+    struct Case {
+        at::ErrorKind kind;
+        int status;
+        const char* call;
+        int err;
+    };
+    for (const Case& c : {Case{at::ErrorKind::Forbidden, 403, "create", EACCES},
+                          Case{at::ErrorKind::Auth, 401, "create", EACCES},
+                          Case{at::ErrorKind::NotFound, 404, "download", ENOENT},
+                          Case{at::ErrorKind::Network, 0, "download", EIO},
+                          Case{at::ErrorKind::Integrity, 0, "download", EIO},
+                          Case{at::ErrorKind::Server, 503, "create", EIO}}) {
+        backend.failNext(c.call, c.kind, c.status);
+        const uint64_t fh = open("account/2017-07-01.json");
+        char buf[4096];
+        EXPECT_EQ(fs().read(fh, 0, sizeof buf, buf), -c.err) << at::errorKindName(c.kind);
+        // The next read starts over and succeeds; no session is left behind.
+        EXPECT_GT(fs().read(fh, 0, sizeof buf, buf), 0);
+        fs().release(fh);
+        EXPECT_TRUE(backend.liveSessions().empty());
+    }
+}
+
+TEST_F(FsTest, DroppedDownloadIsEIONotShortData) {
+    backend.failDownloadsAfter(50000);
+    const uint64_t fh = open("account/2017-07-10.json");
+    std::string buf(128 << 10, '\0');
+    uint64_t off = 0;
+    ssize_t r = 0;
+    while ((r = fs().read(fh, off, buf.size(), buf.data())) > 0)
+        off += uint64_t(r);
+    EXPECT_EQ(r, -EIO);
+    EXPECT_LT(off, dayJson("account", "2017-07-10").size());
+    fs().release(fh);
+    EXPECT_TRUE(backend.liveSessions().empty());
+}
+
+TEST_F(FsTest, TodayGrowingUpdatesSizeAndInvalidates) {
+    std::atomic<int> invalidations{0};
+    fs().setInvalidator([&](uint64_t) { invalidations++; });
+    const uint64_t before = sizeOf("account/2017-07-30.json");
+    const uint64_t fh = open("account/2017-07-30.json");
+    backend.addGeneratedEvents("account", {D(kToday), 5}, 20, 200, 9);  // arrives after open
+    const std::string expected = dayJson("account", kToday);
+    ASSERT_GT(expected.size(), before);
+    std::string got, buf(4096, '\0');
+    ssize_t r;
+    while ((r = fs().read(fh, got.size(), buf.size(), buf.data())) > 0)
+        got.append(buf.data(), size_t(r));
+    fs().release(fh);
+    EXPECT_EQ(got, expected);  // not truncated at the stale st_size
+    EXPECT_GE(invalidations.load(), 1);
+    EXPECT_EQ(sizeOf("account/2017-07-30.json"), expected.size());
+}
