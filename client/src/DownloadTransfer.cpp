@@ -135,8 +135,20 @@ size_t DownloadTransfer::onHeader(char* data, size_t size, size_t count, void* s
         a->contentLength.reset();
         a->contentRange.clear();
         a->retryAfter.reset();
+        a->headersChecked = false;
+        a->bodyAccepted = false;
         const auto space = line.find(' ');
         a->status = space == std::string::npos ? 0 : std::atol(line.c_str() + space + 1);
+        return n;
+    }
+    if (line == "\r\n" || line == "\n") {
+        // End of a response's headers: accept a 2xx now, so the stream starts (and its size
+        // is known) even when the connection drops before the first body byte.
+        auto* transfer = static_cast<DownloadTransfer*>(self);
+        if (a->status >= 200 && a->status < 300 && !a->headersChecked &&
+            !transfer->acceptHeaders(*a)) {
+            return 0;
+        }
         return n;
     }
     const auto colon = line.find(':');
