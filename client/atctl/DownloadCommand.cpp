@@ -17,7 +17,8 @@
 namespace atctl {
 namespace {
 
-constexpr size_t kChunk = 1 << 20;
+// Small enough for the progress bar to move on a fast link, big enough to cost nothing.
+constexpr size_t kChunk = 64 << 10;
 
 struct Options {
     std::string output;
@@ -109,6 +110,7 @@ int download(AppContext& ctx, const Options& opts) {
     std::unique_ptr<ProgressBar> bar;
     if (::isatty(STDERR_FILENO)) {
         bar = std::make_unique<ProgressBar>(stderr, stream->gzipTotal(), offset);
+        bar->update(offset);
     }
     std::vector<char> buf(kChunk);
     try {

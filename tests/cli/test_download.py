@@ -89,6 +89,7 @@ class Download(unittest.TestCase):
         percents = [float(re.search(r"(\d+\.\d+)%", f).group(1)) for f in frames]
         self.assertEqual(percents, sorted(percents), "the bar never goes back")
         self.assertLessEqual(max(percents), 100.0)
+        self.assertLess(percents[0], 50.0, "the first frame comes before the data")
         self.assertEqual(percents[-1], 100.0, frames[-1])
         self.assertRegex(frames[-1], r"^[\d.]+ [KMG]?i?B / [\d.]+ [KMG]?i?B \[=+\] 100\.00% .*/s 0s$")
         self.assertEqual(open(out, "rb").read(), self.full_bytes)
@@ -103,6 +104,7 @@ class Download(unittest.TestCase):
         out = os.path.join(self.env.tmp, "cut.gz")
         self.env.ok("--config", config, "download", "-o", out, self.session["id"])
         self.assertEqual(open(out, "rb").read(), self.full_bytes)
+        self.assertIn("cut after 100000 bytes", open(log).read(), "the proxy really cut")
 
     def test_resume_into_an_existing_partial_file(self):
         env = self.env
