@@ -6,7 +6,7 @@ import os
 import time
 import unittest
 
-from atctl_env import Env, free_port
+from atctl_env import AUDITOR_APIKEY, Env, free_port
 
 
 class Errors(unittest.TestCase):
@@ -92,6 +92,47 @@ class Errors(unittest.TestCase):
     def test_json_errors_still_one_line(self):
         self.env.login()
         self.assertFails(self.env.run("--json", "session", "show", "nope"), 4)
+
+
+class Spaces(unittest.TestCase):
+    """Several spaces: login leaves the choice to target; access is per space and account."""
+
+    def setUp(self):
+        self.env = Env(spaces=3)
+        self.addCleanup(self.env.close)
+        users = json.load(open(os.path.join(self.env.data, "users.json")))["users"]
+        self.spaces = next(u for u in users if u["name"] == "demo@example.com")["spaces"]
+        self.assertEqual(len(self.spaces), 3)
+
+    def assertFails(self, result, code, *fragments):
+        return Errors.assertFails(self, result, code, *fragments)
+
+    def test_target_picks_among_several_spaces(self):
+        env = self.env
+        env.login()
+        self.assertEqual(json.load(open(env.config_path)).get("space_guid", ""), "")
+        self.assertFails(env.run("status"), 10, "atctl target")
+        last = self.spaces[-1]
+        r = json.loads(env.ok("target", "-o", last["org"], "-s", last["name"], "--json").stdout)
+        self.assertEqual(r["space_guid"], last["guid"])
+        self.assertEqual(json.load(open(env.config_path))["space_guid"], last["guid"])
+        env.ok("status")
+        # A new login keeps a target that is still visible.
+        env.login()
+        self.assertEqual(json.load(open(env.config_path))["space_guid"], last["guid"])
+
+    def test_forbidden_is_exit_3(self):
+        env = self.env
+        env.ok("login", "--endpoint", env.url, ATFS_APIKEY=AUDITOR_APIKEY)
+        saved = json.load(open(env.config_path))
+        self.assertEqual(saved["space_guid"], self.spaces[0]["guid"], "the auditor sees one space")
+        env.ok("status")
+        self.assertFails(env.run("status", "-a"), 3, "403")
+        # A space the auditor was not granted, written into the config by hand.
+        saved["space_guid"] = self.spaces[1]["guid"]
+        with open(env.config_path, "w") as f:
+            json.dump(saved, f)
+        self.assertFails(env.run("status"), 3, "403")
 
 
 class TokenExpiry(unittest.TestCase):
