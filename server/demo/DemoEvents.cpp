@@ -12,18 +12,23 @@ namespace {
 // A JSON string body escaped as nlohmann::json::dump() does (our vocabulary needs none of it,
 // but a name from a table must never break a line).
 void appendEscaped(std::string& out, std::string_view s) {
-    for (char c : s) {
+    size_t start = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20)
+            continue;
+        out.append(s.substr(start, i - start));
+        start = i + 1;
         if (c == '"' || c == '\\') {
             out.push_back('\\');
             out.push_back(c);
-        } else if (static_cast<unsigned char>(c) < 0x20) {
+        } else {
             char buf[8];
             std::snprintf(buf, sizeof buf, "\\u%04x", unsigned(c));
             out += buf;
-        } else {
-            out.push_back(c);
         }
     }
+    out.append(s.substr(start));
 }
 
 void field(std::string& out, const char* keyWithQuotes, std::string_view value) {

@@ -177,7 +177,7 @@ struct Store::Impl {
         durable::removeFile(dataDir / rel);
     }
 
-    HourPlan planHour(const std::string& name, const Domain& d, HourLines& lines,
+    HourPlan planHour(const std::string& name, const Domain& d, const HourLines& lines,
                       std::string& member) {
         HourPlan plan;
         plan.date = lines.hour.date;
@@ -268,7 +268,7 @@ struct Store::Impl {
         }
     }
 
-    uint64_t commit(const std::string& name, std::vector<HourLines> hours) {
+    uint64_t commit(const std::string& name, const std::vector<HourLines>& hours) {
         if (hours.empty())
             return 0;
         Domain& d = domain(name);
@@ -420,7 +420,7 @@ uint64_t Store::ingest(const std::string& domain, std::string_view jsonLines) {
     return impl_->commit(domain, parseIngestBatch(jsonLines));
 }
 
-uint64_t Store::ingestSorted(const std::string& domain, std::vector<HourLines> hours) {
+uint64_t Store::ingestSorted(const std::string& domain, const std::vector<HourLines>& hours) {
     std::set<int64_t> seen;
     for (const auto& h : hours) {
         bool inside = hourIndexOf(h.minEventTimeMicros) == h.hour.index() &&
@@ -431,7 +431,7 @@ uint64_t Store::ingestSorted(const std::string& domain, std::vector<HourLines> h
             throw std::invalid_argument("store: ingestSorted got a malformed hour " + h.hour.str());
         }
     }
-    return impl_->commit(domain, std::move(hours));
+    return impl_->commit(domain, hours);
 }
 
 Snapshot Store::pin(const std::string& domain, at::Date start, at::Date end,

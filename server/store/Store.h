@@ -93,7 +93,7 @@ class Store {
     // Bulk path for already prepared hours (the demo generator): same files, index, atomicity and
     // ordering as ingest, without parsing the lines again. Throws std::invalid_argument when an
     // hour's bounds do not fit its HourStamp.
-    uint64_t ingestSorted(const std::string& domain, std::vector<HourLines> hours);
+    uint64_t ingestSorted(const std::string& domain, const std::vector<HourLines>& hours);
 
     // Pins the current bytes of [start, end] (each day whole, or only `hour` of each day) and
     // takes a reference on every file it names, so later ingests/deletes never change them.
