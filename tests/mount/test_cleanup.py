@@ -104,6 +104,23 @@ class CleanupTest(MountTestCase):
             for session in (untagged, tagged):
                 self.world.client.delete_session(session["id"], self.domain.project)
 
+    def test_new_mount_spares_a_live_mounts_sessions(self):
+        # Two mounts of the same user at once: starting the second must not delete the
+        # session the first is reading from (its atfs is alive), and the read stays exact.
+        reader = Reader(self.p(self.big), 1 << 20)
+        self.assertTrue(reader.wait_started())
+        live = atfs_sessions(self.world.sessions())
+        self.assertEqual(len(live), 1, live)
+        second = self.world.mount()
+        try:
+            wait_until(lambda: False, 2)  # give its start-up cleanup time to run
+            self.assertIn(live[0]["id"], [s["id"] for s in self.world.sessions()])
+        finally:
+            second.unmount()
+        reader.go()
+        result = reader.result(120)
+        self.assertEqual(result, {"errno": 0, "bytes": os.path.getsize(self.p(self.big))})
+
     def test_unmount_leaves_nothing(self):
         mnt = self.world.mount()
         for domain in self.world.domains:
