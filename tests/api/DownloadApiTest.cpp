@@ -7,13 +7,13 @@
 namespace atdtest {
 namespace {
 
-// 300 events over 3 hours of 2017-07-25, posted in a shuffled order.
+// 300 events over 3 hours of 2017-07-25 in eventTime order (posted shuffled).
 std::vector<std::string> sortedDayEvents() {
     std::vector<std::string> lines;
     for (int i = 0; i < 300; ++i) {
         char time[64];
         std::snprintf(time, sizeof time, "2017-07-25T%02d:%02d:%02d.%03d+0000", 9 + i / 100,
-                      (i % 100) / 2, (i * 7) % 60, i);
+                      (i % 100) / 2, (i % 2) * 30 + 1, i);
         lines.push_back(eventLine("ev-" + std::to_string(i), time));
     }
     return lines;

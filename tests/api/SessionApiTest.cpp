@@ -90,6 +90,7 @@ TEST_F(SessionApi, ThirtyLiveSessionsPerUserAndSpaceThen429) {
 }
 
 struct BadSessionBody {
+    std::string name;
     std::string body;
     std::string mentions;
 };
@@ -106,15 +107,18 @@ TEST_P(SessionValidation, Is400SayingWhich) {
 INSTANTIATE_TEST_SUITE_P(
     Bodies, SessionValidation,
     ::testing::Values(
-        BadSessionBody{R"({"start":"2017-07-01","end":"2017-07-15"})", "14 days"},
-        BadSessionBody{R"({"start":"2017-07-25","end":"2017-07-24"})", "before start"},
-        BadSessionBody{R"({"start":"2017-02-30","end":"2017-03-01"})", "2017-02-30"},
-        BadSessionBody{R"({"start":"2017-07-25","end":"2017-7-25"})", "end"},
-        BadSessionBody{R"({"start":"2017-07-25","SearchTime":"24"})", "hour"},
-        BadSessionBody{R"({"start":"2017-07-25","SearchTime":-1})", "hour"},
-        BadSessionBody{R"({"start":"2017-07-25",)", "malformed JSON"},
-        BadSessionBody{R"(["2017-07-25"])", "malformed JSON"},
-        BadSessionBody{R"({"start":"2017-07-25","AtAccountLevel":"yes"})", "AtAccountLevel"}));
+        BadSessionBody{"Over14Days", R"({"start":"2017-07-01","end":"2017-07-15"})", "14 days"},
+        BadSessionBody{"EndBeforeStart", R"({"start":"2017-07-25","end":"2017-07-24"})",
+                       "before start"},
+        BadSessionBody{"February30", R"({"start":"2017-02-30","end":"2017-03-01"})", "2017-02-30"},
+        BadSessionBody{"UnpaddedDate", R"({"start":"2017-07-25","end":"2017-7-25"})", "end"},
+        BadSessionBody{"Hour24", R"({"start":"2017-07-25","SearchTime":"24"})", "hour"},
+        BadSessionBody{"HourMinus1", R"({"start":"2017-07-25","SearchTime":-1})", "hour"},
+        BadSessionBody{"TruncatedJson", R"({"start":"2017-07-25",)", "malformed JSON"},
+        BadSessionBody{"ArrayBody", R"(["2017-07-25"])", "malformed JSON"},
+        BadSessionBody{"AccountLevelYes", R"({"start":"2017-07-25","AtAccountLevel":"yes"})",
+                       "AtAccountLevel"}),
+    [](const ::testing::TestParamInfo<BadSessionBody>& info) { return info.param.name; });
 
 TEST_F(SessionApi, MissingSessionIdHeaderIs400) {
     Caller alice(atd->port(), kAliceKey, kSpaceDev);
