@@ -147,10 +147,16 @@ async def serve(args):
             return
         up = asyncio.create_task(pump_client_to_server(conn, client_reader, up_writer))
         down = asyncio.create_task(pump_server_to_client(conn, up_reader, client_writer, args))
-        await down
-        up_writer.close()
-        client_writer.close()
-        up.cancel()
+        try:
+            await down
+        except asyncio.CancelledError:
+            # Shutting down: asyncio.run cancels open connections. Ending quietly here keeps
+            # the streams machinery from logging a traceback for every one of them.
+            down.cancel()
+        finally:
+            up.cancel()
+            up_writer.close()
+            client_writer.close()
 
     server = await asyncio.start_server(handle, *args.listen)
     host, port = server.sockets[0].getsockname()[:2]
