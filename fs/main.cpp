@@ -104,10 +104,16 @@ int main(int argc, char** argv) {
         return fail(report, "mountpoint " + opt.mountpoint + " is missing or not a directory");
     std::error_code ec;
     const std::string mountpoint = std::filesystem::canonical(opt.mountpoint, ec).string();
+    struct stat parent {};
+    if (mountpoint != "/" && ::stat((mountpoint + "/..").c_str(), &parent) == 0 &&
+        parent.st_dev != st.st_dev)
+        return fail(report, "mountpoint " + mountpoint +
+                                " is busy: something is already mounted there (fusermount3 -u it)");
 
     at::Config config;
     try {
-        config = at::loadConfig(opt.config.empty() ? at::defaultConfigPath() : opt.config);
+        config = at::loadConfig(opt.config.empty() ? at::defaultConfigPath()
+                                                   : std::filesystem::path(opt.config));
     } catch (const at::ApiError& e) {
         return fail(report, std::string(e.what()) + " (run: atctl login)");
     }
