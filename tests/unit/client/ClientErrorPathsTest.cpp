@@ -1,6 +1,10 @@
 // The JSON calls against a fake service: token refresh, Retry-After, retry budgets, error
 // mapping, replies that are not what the API promises.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -309,10 +313,18 @@ TEST(ClientCalls, ServiceErrorsMapToKindsWithTheServiceMessage) {
 }
 
 TEST(ClientCalls, UnreachableServiceIsNetwork) {
+    // A port bound (never listened on) and released: connecting to it is refused at once.
     int port = 0;
     {
-        httplib::Server probe;  // a port that was free a moment ago and is closed now
-        port = probe.bind_to_any_port("127.0.0.1");
+        const int fd = socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+        socklen_t len = sizeof addr;
+        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+        port = ntohs(addr.sin_port);
+        close(fd);
     }
     ClientOptions o;
     o.endpoint = "http://127.0.0.1:" + std::to_string(port);
@@ -320,9 +332,11 @@ TEST(ClientCalls, UnreachableServiceIsNetwork) {
     o.maxAttempts = 2;
     o.backoffBaseMs = 10;
     Client client(o);
+    const auto begin = std::chrono::steady_clock::now();
     const ApiError e = expectApiError([&] { client.spaces(); });
     EXPECT_EQ(e.kind(), ErrorKind::Network);
     EXPECT_EQ(e.httpStatus(), 0);
+    EXPECT_LT(std::chrono::steady_clock::now() - begin, 10s);  // refused: no timeout to wait out
 }
 
 }  // namespace
