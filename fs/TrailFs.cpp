@@ -53,6 +53,7 @@ TrailFs::TrailFs(Backend& backend, FsOptions options)
       streamCtx_{backend, gate_, budget_, stats_, live_, options_.tag} {
     streamCtx_.gateTimeout = options_.gateTimeout;
     streamCtx_.limitRetryBudget = options_.limitRetryBudget;
+    streamCtx_.budgetTimeout = options_.budgetTimeout;
     streamCtx_.windowBytes = options_.windowBytes;
     streamCtx_.skipAhead = options_.skipAhead;
 }

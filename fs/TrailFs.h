@@ -31,6 +31,7 @@ struct FsOptions {
     std::chrono::milliseconds todayTtl{2000};   // anything that includes today
     std::chrono::milliseconds gateTimeout{120000};
     std::chrono::milliseconds limitRetryBudget{60000};
+    std::chrono::milliseconds budgetTimeout{10000};  // then read on without a window
     size_t windowBytes = 4 << 20;
     uint64_t skipAhead = 16 << 20;
     std::string tag;             // "atfs host=H pid=P mnt=M"
@@ -82,6 +83,7 @@ class TrailFs {
 
     double negativeTtl() const { return 1.0; }
     Stats& stats() { return stats_; }
+    uint64_t memoryUsed() const { return budget_.used(); }
     LiveSessions& live() { return live_; }
     const FsOptions& options() const { return options_; }
 

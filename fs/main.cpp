@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
         config = at::loadConfig(opt.config.empty() ? at::defaultConfigPath()
                                                    : std::filesystem::path(opt.config));
     } catch (const at::ApiError& e) {
-        return fail(report, std::string(e.what()) + " (run: atctl login)");
+        return fail(report, e.what());
     }
     if (!opt.endpoint.empty())
         config.endpoint = opt.endpoint;

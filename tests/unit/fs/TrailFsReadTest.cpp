@@ -220,3 +220,20 @@ TEST_F(FsTest, TodayGrowingUpdatesSizeAndInvalidates) {
     EXPECT_GE(invalidations.load(), 1);
     EXPECT_EQ(sizeOf("account/2017-07-30.json"), expected.size());
 }
+
+TEST_F(FsTest, MemoryBudgetBoundsWindowsAndReadsStillWork) {
+    options.memoryBudget = 64 << 10;  // room for one window
+    options.budgetTimeout = std::chrono::milliseconds(100);
+    const uint64_t a = open("account/2017-07-10.json");
+    const uint64_t b = open("account/2017-07-10.json.gz");
+    EXPECT_EQ(readAt(a, 0, 1000).size(), 1000u);
+    EXPECT_EQ(fs().memoryUsed(), 64u << 10);
+    // The second stream waits (bounded), then reads on without a window: still correct.
+    const std::string raw = backend.rawGzip("account", H("2017-07-10T00"), H("2017-07-10T23"));
+    EXPECT_EQ(readAt(b, 0, 5000), raw.substr(0, 5000));
+    EXPECT_EQ(readAt(b, 100, 5000), raw.substr(100, 5000));  // backward: a restart, not the window
+    EXPECT_LE(fs().memoryUsed(), 64u << 10);
+    fs().release(a);
+    fs().release(b);
+    EXPECT_EQ(fs().memoryUsed(), 0u);
+}
