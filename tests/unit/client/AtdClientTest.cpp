@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "AtdProcess.h"
 #include "ChildProcess.h"
 #include "Inflater.h"
 #include "at/Client.h"
@@ -13,60 +14,10 @@ namespace at {
 namespace {
 
 using namespace std::chrono_literals;
-using test::ChildProcess;
-using test::TempDir;
-
-const char* kDemoKey = "demo-apikey-0123456789abcdef";
-const char* kAuditorKey = "demo-apikey-0123456789abcdef-auditor";
-
-// A demo data folder and `atd serve` on it, both gone at scope exit.
-class Atd {
-  public:
-    explicit Atd(std::vector<std::string> serveArgs = {}) {
-        const int rc =
-            test::runToCompletion({ATD_BIN, "demo", "--data", dir_.path(), "--spaces", "2",
-                                   "--days", "3", "--events-per-day", "2500", "--seed", "7"});
-        if (rc != 0)
-            throw std::runtime_error("atd demo failed: " + std::to_string(rc));
-        std::vector<std::string> argv = {ATD_BIN,    "serve",       "--data", dir_.path(),
-                                         "--listen", "127.0.0.1:0", "--quiet"};
-        argv.insert(argv.end(), serveArgs.begin(), serveArgs.end());
-        process_ = std::make_unique<ChildProcess>(argv);
-        endpoint_ = process_->waitForLine("atd listening on ");
-    }
-    const std::string& endpoint() const { return endpoint_; }
-    std::string hostPort() const { return endpoint_.substr(endpoint_.find("//") + 2); }
-
-    ClientOptions options(const std::string& key = kDemoKey) const {
-        ClientOptions o;
-        o.endpoint = endpoint_;
-        o.apiKey = key;
-        o.backoffBaseMs = 20;
-        return o;
-    }
-
-  private:
-    TempDir dir_;
-    std::unique_ptr<ChildProcess> process_;
-    std::string endpoint_;
-};
-
-// fault_proxy.py in front of `target` with the given fault flags.
-class FaultProxy {
-  public:
-    FaultProxy(const std::string& targetHostPort, std::vector<std::string> faults) {
-        std::vector<std::string> argv = {"python3",     FAULT_PROXY, "--listen",
-                                         "127.0.0.1:0", "--target",  targetHostPort};
-        argv.insert(argv.end(), faults.begin(), faults.end());
-        process_ = std::make_unique<ChildProcess>(argv);
-        endpoint_ = "http://" + process_->waitForLine("fault_proxy listening on ");
-    }
-    const std::string& endpoint() const { return endpoint_; }
-
-  private:
-    std::unique_ptr<ChildProcess> process_;
-    std::string endpoint_;
-};
+using test::Atd;
+using test::FaultProxy;
+using test::kAuditorKey;
+using test::kDemoKey;
 
 std::string readAll(DownloadStream& stream, size_t bufferSize = 256 * 1024) {
     std::string out;
