@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <set>
 
 #include "FakeService.h"
 #include "at/Client.h"
@@ -310,6 +311,27 @@ TEST(ClientCalls, ServiceErrorsMapToKindsWithTheServiceMessage) {
     const ApiError gw = expectApiError([&] { client.ingest(Domain{"g1"}, "{}\n"); });
     EXPECT_EQ(gw.kind(), ErrorKind::Server);
     EXPECT_NE(gw.serviceMessage().find("Bad Gateway"), std::string::npos);
+}
+
+TEST(ClientCalls, ConnectionsAreReusedAndCarryTheUserAgent) {
+    FakeService fake;
+    std::mutex mutex;
+    std::set<int> clientPorts;
+    std::set<std::string> agents;
+    fake.server().Get("/v3/spaces", [&](const httplib::Request& req, httplib::Response& res) {
+        std::lock_guard lock(mutex);
+        clientPorts.insert(req.remote_port);
+        agents.insert(req.get_header_value("User-Agent"));
+        FakeService::replyJson(res, 200, kSpacesJson);
+    });
+    fake.start();
+    ClientOptions o = fake.options();
+    o.userAgent = "atclient-test/1.0";
+    Client client(o);
+    for (int i = 0; i < 5; ++i)
+        client.spaces();
+    EXPECT_EQ(clientPorts.size(), 1u) << "each call opened its own connection";
+    EXPECT_EQ(agents, std::set<std::string>{"atclient-test/1.0"});
 }
 
 TEST(ClientCalls, UnreachableServiceIsNetwork) {

@@ -221,6 +221,34 @@ TEST_F(Downloads, CutsWithProgressKeepResuming) {
     EXPECT_GE(script_.requests, 7);
 }
 
+TEST_F(Downloads, AResumeThatIgnoresRangeIsIntegrity) {
+    script_.body = test::randomBytes(1 << 20, 13);
+    fake_.server().Get(
+        "/v3/events/download", [this](const httplib::Request&, httplib::Response& res) {
+            const int n = ++script_.requests;
+            if (n == 1) {
+                res.set_content_provider(script_.body.size(), "application/octet-stream",
+                                         [this](size_t, size_t, httplib::DataSink& sink) {
+                                             sink.write(script_.body.data(), 1000);
+                                             return false;
+                                         });
+                return;
+            }
+            // A service (or proxy) that answers the resume with the whole body again.
+            res.status = 200;
+            res.set_header("Content-Range", "bytes 0-99/100");
+            res.set_content(script_.body, "application/octet-stream");
+        });
+    start(false);
+    auto stream = open(DownloadMode::Raw);
+    try {
+        readAll(*stream);
+        FAIL() << "a mismatched resume was spliced in";
+    } catch (const ApiError& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Integrity) << e.what();
+    }
+}
+
 TEST_F(Downloads, TruncatedGzipIsIntegrity) {
     const std::string gz = test::gzipMembers(text_, 2);
     script_.body = gz.substr(0, gz.size() - 10);  // Content-Length agrees; the gzip does not

@@ -5,6 +5,7 @@
 namespace at::test {
 
 FakeService::FakeService() {
+    server_.set_keep_alive_max_count(1000);  // httplib closes after 5 requests by default
     server_.Post("/UAALoginServerWAR/oauth/token", [this](const httplib::Request& req,
                                                           httplib::Response& res) {
         if (req.get_header_value("Authorization") != "Basic Y2Y6" ||
