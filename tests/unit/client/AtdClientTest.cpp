@@ -256,6 +256,22 @@ TEST_F(AtdClient, StalledConnectionThroughFaultProxyResumes) {
     viaProxy.deleteSession(account_, s.id);
 }
 
+TEST_F(AtdClient, ADownloadWhoseReplyNeverComesIsRetried) {
+    const DayStatus& day = days_.back();
+    const std::string expected = downloadDay(*client_, day, DownloadMode::Raw);
+    // The first download request's reply is held back far beyond the stall timeout.
+    FaultProxy proxy(atd_.hostPort(),
+                     {"--delay-ms", "20000", "--once", "--match-substring", "/v3/events/download"});
+    ClientOptions o = atd_.options();
+    o.endpoint = proxy.endpoint();
+    o.stallTimeoutMs = 500;
+    Client viaProxy(o);
+    const Session s = sessionFor(viaProxy, day);
+    auto stream = viaProxy.download(account_, s.id, DownloadMode::Raw);
+    EXPECT_EQ(readAll(*stream), expected);
+    viaProxy.deleteSession(account_, s.id);
+}
+
 TEST_F(AtdClient, EightConcurrentDownloadsFromOneClient) {
     std::vector<std::string> expected;
     for (const DayStatus& day : days_)
