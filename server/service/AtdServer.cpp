@@ -37,6 +37,12 @@ std::string messageForBareStatus(const httplib::Request& req, int status) {
         case 405:
             return "method " + req.method + " is not allowed on " + req.path;
         case 413:
+            // httplib caps form-urlencoded bodies at 8 KiB: the usual cause is `curl -d`.
+            if (req.get_header_value("Content-Type")
+                    .rfind("application/x-www-form-urlencoded", 0) == 0) {
+                return "form-urlencoded body over 8 KiB: post events with Content-Type: "
+                       "application/x-ndjson";
+            }
             return "request body is over 256 MiB: split it into smaller batches";
         case 416:
             return "the Range header is malformed: use bytes=N- or bytes=N-M";

@@ -6,6 +6,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -24,6 +25,22 @@ constexpr size_t kChunkBytes = 256 * 1024;
 
 // The snapshot's files, opened before the reply starts: a session deleted or a file
 // unlinked mid-download keeps its bytes readable through these descriptors.
+bool readFully(int fd, char* out, size_t n, uint64_t offset) {
+    while (n > 0) {
+        ssize_t got = ::pread(fd, out, n, off_t(offset));
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got <= 0) {
+            return false;
+        }
+        out += got;
+        n -= size_t(got);
+        offset += uint64_t(got);
+    }
+    return true;
+}
+
 class OpenSnapshot {
   public:
     OpenSnapshot(const Store& store, const Snapshot& snapshot) {
@@ -52,23 +69,29 @@ class OpenSnapshot {
     OpenSnapshot(const OpenSnapshot&) = delete;
     OpenSnapshot& operator=(const OpenSnapshot&) = delete;
 
-    // Writes at most kChunkBytes from `offset` (limited to `length`); false on a short file
-    // or a closed connection, which aborts the reply rather than truncating it silently.
+    // Writes at most kChunkBytes from `offset` (limited to `length`), gathered across segment
+    // boundaries so small hourly segments still go out in large writes. False on a short
+    // file or a closed connection, which aborts the reply rather than truncating it silently.
     bool writeChunk(uint64_t offset, uint64_t length, httplib::DataSink& sink) {
+        buffer_.resize(kChunkBytes);
+        size_t want = size_t(std::min<uint64_t>(kChunkBytes, length));
+        size_t filled = 0;
         for (const auto& p : parts_) {
-            if (offset >= p.start + p.length) {
+            if (filled == want) {
+                break;
+            }
+            uint64_t at = offset + filled;
+            if (at >= p.start + p.length) {
                 continue;
             }
-            uint64_t within = offset - p.start;
-            size_t want = size_t(std::min<uint64_t>({kChunkBytes, p.length - within, length}));
-            buffer_.resize(kChunkBytes);
-            ssize_t got = ::pread(p.fd, buffer_.data(), want, off_t(within));
-            if (got <= 0) {
+            uint64_t within = at - p.start;
+            size_t n = size_t(std::min<uint64_t>(want - filled, p.length - within));
+            if (!readFully(p.fd, buffer_.data() + filled, n, within)) {
                 return false;
             }
-            return sink.write(buffer_.data(), size_t(got));
+            filled += n;
         }
-        return false;
+        return filled == want && sink.write(buffer_.data(), filled);
     }
 
   private:

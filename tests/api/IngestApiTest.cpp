@@ -117,3 +117,20 @@ TEST_F(IngestApi, BodyOver256MiBIs413) {
 
 }  // namespace
 }  // namespace atdtest
+
+namespace atdtest {
+namespace {
+
+TEST_F(IngestApi, FormEncodedBodyOver8KiBSaysWhichContentTypeToUse) {
+    std::string lines;
+    for (int i = 0; i < 100; ++i) {
+        lines += eventLine("f" + std::to_string(i), "2017-07-25T10:00:00Z") + "\n";
+    }
+    auto message =
+        expectError(alice->post("/v3/events", lines, "application/x-www-form-urlencoded"), 413,
+                    "payload_too_large");
+    EXPECT_NE(message.find("application/x-ndjson"), std::string::npos) << message;
+}
+
+}  // namespace
+}  // namespace atdtest
