@@ -495,6 +495,7 @@ READER = r"""
 import json, os, sys
 path, first = sys.argv[1], int(sys.argv[2])
 total = 0
+started = False
 try:
     fd = os.open(path, os.O_RDONLY)
     while total < first:
@@ -503,6 +504,7 @@ try:
             break
         total += len(data)
     print("started", flush=True)
+    started = True
     sys.stdin.readline()
     while True:
         data = os.read(fd, 1 << 20)
@@ -512,7 +514,8 @@ try:
     os.close(fd)
     print(json.dumps({"errno": 0, "bytes": total}), flush=True)
 except OSError as err:
-    print("started", flush=True)
+    if not started:
+        print("started", flush=True)
     print(json.dumps({"errno": err.errno, "bytes": total, "error": str(err)}), flush=True)
 """
 
