@@ -64,14 +64,14 @@ void fsyncDirectory(const fs::path& dir) {
 }
 
 void createDirectories(const fs::path& dir) {
-    if (fs::is_directory(dir))
+    if (dir.empty() || fs::is_directory(dir))
         return;
     createDirectories(dir.parent_path());
     std::error_code ec;
     fs::create_directory(dir, ec);
     if (ec)
         fail("create folder", dir, ec.value());
-    fsyncDirectory(dir.parent_path());
+    fsyncDirectory(dir.parent_path().empty() ? fs::path(".") : dir.parent_path());
 }
 
 void writeAtomically(const fs::path& path, std::string_view content) {
@@ -86,7 +86,7 @@ void writeAtomically(const fs::path& path, std::string_view content) {
     }
     if (::rename(tmp.c_str(), path.c_str()) != 0)
         fail("rename into place", path, errno);
-    fsyncDirectory(path.parent_path());
+    fsyncDirectory(path.parent_path().empty() ? fs::path(".") : path.parent_path());
 }
 
 std::optional<std::string> readIfExists(const fs::path& path) {

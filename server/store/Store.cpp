@@ -30,6 +30,11 @@ DomainState& Store::Impl::domain(const std::string& name) {
             slot = std::make_unique<DomainState>();
         d = slot.get();
     }
+    {
+        std::shared_lock shared(d->state);
+        if (d->loaded)
+            return *d;
+    }
     std::unique_lock lock(d->state);
     if (!d->loaded) {
         d->days = loadDays(name);
