@@ -97,11 +97,15 @@ int download(AppContext& ctx, const Options& opts) {
     at::DownloadMode mode = opts.inflate ? at::DownloadMode::Inflated : at::DownloadMode::Raw;
 
     uint64_t offset = resumeOffset(opts, client, domain);
+    auto stream = client.download(domain, opts.sessionId, mode, offset);
+    std::vector<char> buf(kChunk);
+    // The first bytes arrive before the output is opened, so an unknown session or a refused
+    // call never truncates an existing file.
+    size_t n = stream->read(buf.data(), buf.size());
     Output out(opts.output, offset > 0);
     if (offset > 0 && !ctx.json) {
         std::cerr << "Resuming " << opts.output << " at byte " << offset << std::endl;
     }
-    auto stream = client.download(domain, opts.sessionId, mode, offset);
 
     // Progress counts gzip bytes against the gzip total in both modes: that is what 100% means.
     auto gzipDone = [&] {
@@ -112,17 +116,13 @@ int download(AppContext& ctx, const Options& opts) {
         bar = std::make_unique<ProgressBar>(stderr, stream->gzipTotal(), offset);
         bar->update(offset);
     }
-    std::vector<char> buf(kChunk);
     try {
-        for (;;) {
-            size_t n = stream->read(buf.data(), buf.size());
-            if (n == 0) {
-                break;
-            }
+        while (n > 0) {
             out.write(buf.data(), n);
             if (bar) {
                 bar->update(gzipDone());
             }
+            n = stream->read(buf.data(), buf.size());
         }
     } catch (const at::ApiError& e) {
         if (opts.output.empty() || opts.inflate) {

@@ -11,6 +11,20 @@
 
 namespace {
 
+std::string firstUnexpectedWord(CLI::App& app) {
+    for (CLI::App* sub : app.get_subcommands()) {
+        if (auto word = firstUnexpectedWord(*sub); !word.empty()) {
+            return word;
+        }
+    }
+    for (const std::string& word : app.remaining()) {
+        if (!word.empty() && word[0] != '-') {
+            return word;
+        }
+    }
+    return {};
+}
+
 int run(int argc, char** argv) {
     atctl::AppContext ctx;
     CLI::App app{"atctl: download an account's Activity Tracker events (see man atctl)", "atctl"};
@@ -36,6 +50,13 @@ int run(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         if (e.get_exit_code() == 0) {
             return app.exit(e);  // --help, --version
+        }
+        // CLI11 reports "atctl frobnicate" as a missing subcommand; name the word instead.
+        if (auto unknown =
+                dynamic_cast<const CLI::RequiredError*>(&e) ? firstUnexpectedWord(app) : "";
+            !unknown.empty()) {
+            atctl::reportError("unknown command '" + unknown + "' — see atctl --help");
+            return atctl::kUsage;
         }
         atctl::reportError(std::string(e.what()) + " — see atctl --help");
         return atctl::kUsage;

@@ -44,6 +44,14 @@ class Errors(unittest.TestCase):
             with self.subTest(args=args):
                 self.assertFails(self.env.run(*args), 4, "404", "atctl session list")
 
+    def test_failed_download_leaves_an_existing_file_alone(self):
+        self.env.login()
+        out = os.path.join(self.env.tmp, "precious.gz")
+        with open(out, "wb") as f:
+            f.write(b"keep me")
+        self.assertFails(self.env.run("download", "--no-resume", "-o", out, "no-such-session"), 4)
+        self.assertEqual(open(out, "rb").read(), b"keep me")
+
     def test_more_than_14_days_is_exit_6_with_the_service_message(self):
         self.env.login()
         r = self.env.run("session", "create", "-s", "2017-07-01", "-e", "2017-07-31")
@@ -74,7 +82,7 @@ class Errors(unittest.TestCase):
         self.env.login()
         self.assertFails(self.env.run("session", "create", "-s", "2017-02-30"), 1, "2017-02-30")
         self.assertFails(self.env.run("session", "create", "-T", "24"), 1, "24")
-        self.assertFails(self.env.run("frobnicate"), 1)
+        self.assertFails(self.env.run("frobnicate"), 1, "unknown command 'frobnicate'")
         self.assertFails(self.env.run("delete", "-s", "2017-07-01"), 1, "--end")
         self.assertFails(self.env.run("target", "-s", "no-such-space"), 1, "no-such-space")
 
