@@ -75,6 +75,7 @@ struct DownloadTransfer::Attempt {
     bool cancelled = false;
     std::string errorBody;
     std::exception_ptr error;  // set by a callback that aborted the transfer
+    char errorBuffer[CURL_ERROR_SIZE] = {};
 };
 
 DownloadTransfer::DownloadTransfer(Http& http, TokenSource& tokens, Domain domain,
@@ -229,6 +230,36 @@ size_t DownloadTransfer::onBody(char* data, size_t size, size_t count, void* sel
     return n;
 }
 
+CURLcode DownloadTransfer::perform(CURL* curl, Attempt& a, const std::string& token) {
+    curl_easy_reset(curl);
+    http_.configure(curl, "/v3/events/download");
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, kCurlBufferBytes);
+    CurlHeaders headers;
+    headers.add("X-Auth-Token: bearer " + token);
+    headers.add("X-Auth-Project-Id: " + domain_.projectId);
+    headers.add("SESSIONID: " + sessionId_);
+    if (a.startOffset > 0)
+        headers.add("Range: bytes=" + std::to_string(a.startOffset) + "-");
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &DownloadTransfer::onHeader);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, this);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &DownloadTransfer::onBody);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, this);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, a.errorBuffer);
+    a.guard.install(curl);
+    a.guard.abortWhen(&cancelled_);
+
+    current_ = &a;
+    const CURLcode rc = curl_easy_perform(curl);
+    current_ = nullptr;
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);  // `headers` dies here
+    return rc;
+}
+
+// The policy: resume after drops and stalls, retry refusals, refresh the token once,
+// and end the ring with the bytes or with the error that stopped them.
 void DownloadTransfer::run() {
     try {
         const ClientOptions& options = http_.options();
@@ -245,31 +276,8 @@ void DownloadTransfer::run() {
             const std::string token = tokens_.token();
             Attempt a(options.stallTimeoutMs);
             a.startOffset = before;
-            current_ = &a;
 
-            curl_easy_reset(curl);
-            http_.configure(curl, "/v3/events/download");
-            curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-            curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, kCurlBufferBytes);
-            CurlHeaders headers;
-            headers.add("X-Auth-Token: bearer " + token);
-            headers.add("X-Auth-Project-Id: " + domain_.projectId);
-            headers.add("SESSIONID: " + sessionId_);
-            if (before > 0)
-                headers.add("Range: bytes=" + std::to_string(before) + "-");
-            curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);
-            curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &DownloadTransfer::onHeader);
-            curl_easy_setopt(curl, CURLOPT_HEADERDATA, this);
-            curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &DownloadTransfer::onBody);
-            curl_easy_setopt(curl, CURLOPT_WRITEDATA, this);
-            a.guard.install(curl);
-            a.guard.abortWhen(&cancelled_);
-            char errorBuffer[CURL_ERROR_SIZE] = {};
-            curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errorBuffer);
-
-            const CURLcode rc = curl_easy_perform(curl);
-            curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
-            current_ = nullptr;
+            const CURLcode rc = perform(curl, a, token);
             if (a.cancelled || cancelled_.load())
                 return;
             if (a.error)
@@ -280,7 +288,7 @@ void DownloadTransfer::run() {
             }
 
             if (rc != CURLE_OK) {
-                const TransportFailure failure = Http::failureOf(curl, rc, a.guard, errorBuffer);
+                const TransportFailure failure = Http::failureOf(curl, rc, a.guard, a.errorBuffer);
                 if (failure.retryable && budget.retry())
                     continue;
                 return fail(std::make_exception_ptr(ApiError(

@@ -37,6 +37,7 @@ class DownloadTransfer {
     struct Attempt;
 
     void run();
+    CURLcode perform(CURL* curl, Attempt& a, const std::string& token);  // one GET
     bool acceptHeaders(Attempt& a);  // on the first body byte of a reply
     void fail(std::exception_ptr error);
     void started(uint64_t total);
