@@ -180,6 +180,12 @@ std::vector<at::DayStatus> MemoryBackend::status(const at::Domain& domain,
         day.gzipSize += hs.gzipSize;
         day.hours.push_back(hs);
     }
+    if (!reportSizes_) {
+        for (at::DayStatus& d : days) {
+            d.size = d.gzipSize = 0;
+            d.hours.clear();
+        }
+    }
     return days;
 }
 

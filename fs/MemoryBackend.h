@@ -37,6 +37,8 @@ class MemoryBackend : public Backend {
     void failDownloadsAfter(uint64_t bytes) { failAfter_ = bytes; }
     void addForeignSession(const at::Session& s);  // as if another client created it
     void setStatusDelayMs(int ms) { statusDelayMs_ = ms; }
+    // Status without byte sizes (counts only), as a service that does not report them.
+    void setReportSizes(bool on) { reportSizes_ = on; }
 
     // Expected content: the inflated events / raw gzip bytes of a span, in order.
     std::string inflated(const std::string& domainKey, int64_t firstHour, int64_t lastHour) const;
@@ -82,6 +84,7 @@ class MemoryBackend : public Backend {
     int nextId_ = 1;
     std::atomic<uint64_t> failAfter_{0};
     std::atomic<int> statusDelayMs_{0};
+    std::atomic<bool> reportSizes_{true};
     std::atomic<int> statusCalls_{0};
     std::atomic<int> spacesCalls_{0};
 };

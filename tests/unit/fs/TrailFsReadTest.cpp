@@ -237,3 +237,24 @@ TEST_F(FsTest, MemoryBudgetBoundsWindowsAndReadsStillWork) {
     fs().release(b);
     EXPECT_EQ(fs().memoryUsed(), 0u);
 }
+
+TEST_F(FsTest, UnknownSizeFallsBackToDirectIoAndLearnsTheSizeAtEof) {
+    backend.setReportSizes(false);
+    std::atomic<int> invalidations{0};
+    fs().setInvalidator([&](uint64_t) { invalidations++; });
+    EXPECT_EQ(sizeOf("account/2017-07-01.json"), 0u);
+    OpenResult r;
+    const uint64_t ino = walk("account/2017-07-01.json");
+    ASSERT_EQ(fs().open(ino, O_RDONLY, r), 0);
+    EXPECT_TRUE(r.directIo);
+    fs().release(r.fh);
+    const std::string expected = dayJson("account", "2017-07-01");
+    EXPECT_EQ(readAll("account/2017-07-01.json", 1000), expected);
+    EXPECT_GE(invalidations.load(), 1);
+    EXPECT_EQ(sizeOf("account/2017-07-01.json"), expected.size());
+    // Hours and hour-bound ranges too, though the index has no hours.
+    EXPECT_EQ(readAll("account/2017-07-01/09.json"),
+              backend.inflated("account", H("2017-07-01T09"), H("2017-07-01T09")));
+    EXPECT_EQ(readAll("account/2017-07-01T05..2017-07-02T03.json"),
+              backend.inflated("account", H("2017-07-01T05"), H("2017-07-02T03")));
+}
