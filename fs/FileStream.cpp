@@ -80,7 +80,12 @@ ssize_t FileStream::readLocked(uint64_t offset, char* buf, size_t n) {
             return more < 0 ? ssize_t(take) : ssize_t(take) + more;
         }
     } else if (offset > pos_) {
-        const int r = offset - pos_ <= ctx_.skipAhead ? skipTo(offset) : restartAt(offset);
+        // Inflated bytes can only be reached by inflating what precedes them, so a target
+        // in the current segment is reached by reading on; a restart would re-download.
+        const bool inThisSegment = stream_ && format_ == Format::Json && seg_ < plan_.size() &&
+                                   offset < segStart_ + sizeOf(seg_);
+        const int r =
+            offset - pos_ <= ctx_.skipAhead || inThisSegment ? skipTo(offset) : restartAt(offset);
         if (r < 0)
             return r;
     }

@@ -258,3 +258,19 @@ TEST_F(FsTest, UnknownSizeFallsBackToDirectIoAndLearnsTheSizeAtEof) {
     EXPECT_EQ(readAll("account/2017-07-01T05..2017-07-02T03.json"),
               backend.inflated("account", H("2017-07-01T05"), H("2017-07-02T03")));
 }
+
+TEST_F(FsTest, FarForwardSeekInOneSessionReadsOnWithoutANewSession) {
+    const std::string expected = dayJson("account", "2017-07-10");
+    const uint64_t fh = open("account/2017-07-10.json");
+    EXPECT_EQ(readAt(fh, 0, 4096), expected.substr(0, 4096));
+    EXPECT_EQ(readAt(fh, 1200000, 4096), expected.substr(1200000, 4096));  // > skipAhead
+    EXPECT_EQ(backend.counters().created, 1);
+    // A far seek in raw mode resumes with a Range in a new session instead.
+    const std::string raw = backend.rawGzip("account", H("2017-07-10T00"), H("2017-07-10T23"));
+    const uint64_t gz = open("account/2017-07-10.json.gz");
+    EXPECT_EQ(readAt(gz, 0, 4096), raw.substr(0, 4096));
+    EXPECT_EQ(readAt(gz, raw.size() - 5000, 8192), raw.substr(raw.size() - 5000));
+    EXPECT_EQ(backend.counters().downloads, 3);
+    fs().release(fh);
+    fs().release(gz);
+}
