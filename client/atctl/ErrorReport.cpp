@@ -27,6 +27,9 @@ std::string adviceFor(const at::ApiError& error) {
             if (message.find("14 days") != std::string::npos) {
                 return "use a range of at most 14 days";
             }
+            if (error.call().rfind("POST /v3/events", 0) == 0) {
+                return "fix that line of the input and send it again";
+            }
             return "fix the arguments and try again (atctl COMMAND --help)";
         case at::ErrorKind::Network:
             return "check that the service is up and the endpoint is right (atctl login "

@@ -1,5 +1,7 @@
 #include "LineBatcher.h"
 
+#include <regex>
+
 namespace atctl {
 
 LineBatcher::LineBatcher(std::istream& in, size_t maxBytes) : in_(in), maxBytes_(maxBytes) {}
@@ -29,6 +31,17 @@ std::optional<LineBatch> LineBatcher::next() {
         return std::nullopt;
     }
     return batch;
+}
+
+std::string lineNumberInInput(const std::string& serviceMessage, uint64_t batchFirstLine) {
+    // At the start, or after the error code ("bad_request: line 3: ...").
+    static const std::regex lineRef(R"((^|: )line (\d+):)");
+    std::smatch m;
+    if (batchFirstLine <= 1 || !std::regex_search(serviceMessage, m, lineRef)) {
+        return serviceMessage;
+    }
+    uint64_t line = std::stoull(m[2].str()) + batchFirstLine - 1;
+    return m.prefix().str() + m[1].str() + "line " + std::to_string(line) + ":" + m.suffix().str();
 }
 
 }  // namespace atctl

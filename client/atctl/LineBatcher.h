@@ -30,4 +30,8 @@ class LineBatcher {
     std::optional<std::string> pending_;  // a line read that did not fit the last batch
 };
 
+// The service numbers lines within one batch ("line 3: ..."); the user wants the number in
+// the whole input. Other messages come back unchanged.
+std::string lineNumberInInput(const std::string& serviceMessage, uint64_t batchFirstLine);
+
 }  // namespace atctl

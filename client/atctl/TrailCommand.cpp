@@ -1,8 +1,9 @@
 // `atctl trail -f FILE|-`: send CADF events (JSON lines) to the service, as `cf at trail` did.
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <regex>
 
 #include "AppContext.h"
 #include "ErrorReport.h"
@@ -13,17 +14,6 @@ namespace {
 
 // The service takes 256 MiB a request; 64 MiB keeps memory low and retries cheap.
 constexpr size_t kMaxBatchBytes = size_t(64) << 20;
-
-// The service numbers lines within a batch ("line 3: ..."); the user wants the file's number.
-std::string withFileLineNumber(const std::string& message, uint64_t firstLine) {
-    static const std::regex lineRef(R"(^line (\d+):)");
-    std::smatch m;
-    if (firstLine == 1 || !std::regex_search(message, m, lineRef)) {
-        return message;
-    }
-    uint64_t line = std::stoull(m[1].str()) + firstLine - 1;
-    return "line " + std::to_string(line) + ":" + m.suffix().str();
-}
 
 int trail(AppContext& ctx, const std::string& file, bool account) {
     std::ifstream fileStream;
@@ -45,7 +35,7 @@ int trail(AppContext& ctx, const std::string& file, bool account) {
         try {
             accepted += client.ingest(domain, batch->text).accepted;
         } catch (const at::ApiError& e) {
-            std::string message = withFileLineNumber(e.serviceMessage(), batch->firstLine);
+            std::string message = lineNumberInInput(e.serviceMessage(), batch->firstLine);
             if (accepted > 0) {
                 message += " (the " + std::to_string(accepted) + " events before line " +
                            std::to_string(batch->firstLine) + " were accepted)";

@@ -173,5 +173,15 @@ def write_events(path, events):
             f.write(json.dumps(e, ensure_ascii=False) + "\n")
 
 
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def read_json(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
 def gunzip_lines(data):
     return gzip.decompress(data).decode("utf-8").splitlines()

@@ -11,7 +11,7 @@ import time
 import unittest
 
 from atctl_env import (ATCTL, FAULT_PROXY, Env, expected_lines, gunzip_lines, make_events,
-                       write_events)
+                       read_bytes, write_events)
 
 
 class Download(unittest.TestCase):
@@ -29,7 +29,7 @@ class Download(unittest.TestCase):
                                                 "2017-07-25", "--json").stdout)
             cls.full = os.path.join(cls.env.tmp, "full.gz")
             cls.env.ok("download", "-o", cls.full, cls.session["id"])
-            cls.full_bytes = open(cls.full, "rb").read()
+            cls.full_bytes = read_bytes(cls.full)
         except BaseException:
             cls.env.close()
             raise
@@ -92,7 +92,7 @@ class Download(unittest.TestCase):
         self.assertLess(percents[0], 50.0, "the first frame comes before the data")
         self.assertEqual(percents[-1], 100.0, frames[-1])
         self.assertRegex(frames[-1], r"^[\d.]+ [KMG]?i?B / [\d.]+ [KMG]?i?B \[=+\] 100\.00% .*/s 0s$")
-        self.assertEqual(open(out, "rb").read(), self.full_bytes)
+        self.assertEqual(read_bytes(out), self.full_bytes)
 
     def test_resume_after_a_cut_connection(self):
         if not os.path.exists(FAULT_PROXY):
@@ -103,8 +103,8 @@ class Download(unittest.TestCase):
                     ATFS_APIKEY="demo-apikey-0123456789abcdef")
         out = os.path.join(self.env.tmp, "cut.gz")
         self.env.ok("--config", config, "download", "-o", out, self.session["id"])
-        self.assertEqual(open(out, "rb").read(), self.full_bytes)
-        self.assertIn("cut after 100000 bytes", open(log).read(), "the proxy really cut")
+        self.assertEqual(read_bytes(out), self.full_bytes)
+        self.assertIn("cut after 100000 bytes", read_bytes(log).decode(), "the proxy really cut")
 
     def test_resume_into_an_existing_partial_file(self):
         env = self.env
@@ -115,20 +115,20 @@ class Download(unittest.TestCase):
             f.write(self.full_bytes[:cut])
         r = env.ok("download", "-o", out, self.session["id"])
         self.assertIn(f"at byte {cut}", r.stderr)
-        self.assertEqual(open(out, "rb").read(), self.full_bytes)
-        self.assertEqual(gunzip_lines(open(out, "rb").read()), expected_lines(self.events))
+        self.assertEqual(read_bytes(out), self.full_bytes)
+        self.assertEqual(gunzip_lines(read_bytes(out)), expected_lines(self.events))
 
         # The bytes already there are kept, not fetched again: a marked prefix survives.
         with open(out, "wb") as f:
             f.write(b"\xAA" * cut)
         env.ok("download", "-o", out, self.session["id"])
-        data = open(out, "rb").read()
+        data = read_bytes(out)
         self.assertEqual(data[:cut], b"\xAA" * cut)
         self.assertEqual(data[cut:], self.full_bytes[cut:])
 
         # --no-resume starts over.
         env.ok("download", "--no-resume", "-o", out, self.session["id"])
-        self.assertEqual(open(out, "rb").read(), self.full_bytes)
+        self.assertEqual(read_bytes(out), self.full_bytes)
 
     def test_resume_after_an_interrupted_atctl(self):
         env = self.env
@@ -150,7 +150,7 @@ class Download(unittest.TestCase):
                 proc.kill()
             proc.wait()
         env.ok("download", "-o", out, self.session["id"])
-        self.assertEqual(open(out, "rb").read(), self.full_bytes)
+        self.assertEqual(read_bytes(out), self.full_bytes)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import os
 import time
 import unittest
 
-from atctl_env import AUDITOR_APIKEY, Env, free_port
+from atctl_env import AUDITOR_APIKEY, Env, free_port, read_bytes, read_json
 
 
 class Errors(unittest.TestCase):
@@ -50,7 +50,7 @@ class Errors(unittest.TestCase):
         with open(out, "wb") as f:
             f.write(b"keep me")
         self.assertFails(self.env.run("download", "--no-resume", "-o", out, "no-such-session"), 4)
-        self.assertEqual(open(out, "rb").read(), b"keep me")
+        self.assertEqual(read_bytes(out), b"keep me")
 
     def test_more_than_14_days_is_exit_6_with_the_service_message(self):
         self.env.login()
@@ -108,7 +108,7 @@ class Spaces(unittest.TestCase):
     def setUp(self):
         self.env = Env(spaces=3)
         self.addCleanup(self.env.close)
-        users = json.load(open(os.path.join(self.env.data, "users.json")))["users"]
+        users = read_json(os.path.join(self.env.data, "users.json"))["users"]
         self.spaces = next(u for u in users if u["name"] == "demo@example.com")["spaces"]
         self.assertEqual(len(self.spaces), 3)
 
@@ -118,21 +118,21 @@ class Spaces(unittest.TestCase):
     def test_target_picks_among_several_spaces(self):
         env = self.env
         env.login()
-        self.assertEqual(json.load(open(env.config_path)).get("space_guid", ""), "")
+        self.assertEqual(read_json(env.config_path).get("space_guid", ""), "")
         self.assertFails(env.run("status"), 10, "atctl target")
         last = self.spaces[-1]
         r = json.loads(env.ok("target", "-o", last["org"], "-s", last["name"], "--json").stdout)
         self.assertEqual(r["space_guid"], last["guid"])
-        self.assertEqual(json.load(open(env.config_path))["space_guid"], last["guid"])
+        self.assertEqual(read_json(env.config_path)["space_guid"], last["guid"])
         env.ok("status")
         # A new login keeps a target that is still visible.
         env.login()
-        self.assertEqual(json.load(open(env.config_path))["space_guid"], last["guid"])
+        self.assertEqual(read_json(env.config_path)["space_guid"], last["guid"])
 
     def test_forbidden_is_exit_3(self):
         env = self.env
         env.ok("login", "--endpoint", env.url, ATFS_APIKEY=AUDITOR_APIKEY)
-        saved = json.load(open(env.config_path))
+        saved = read_json(env.config_path)
         self.assertEqual(saved["space_guid"], self.spaces[0]["guid"], "the auditor sees one space")
         env.ok("status")
         self.assertFails(env.run("status", "-a"), 3, "403")

@@ -7,7 +7,8 @@ import os
 import stat
 import unittest
 
-from atctl_env import Env, expected_lines, gunzip_lines, make_events, write_events
+from atctl_env import (Env, expected_lines, gunzip_lines, make_events, read_bytes, read_json,
+                       write_events)
 
 
 class SeedWorkflow(unittest.TestCase):
@@ -21,7 +22,7 @@ class SeedWorkflow(unittest.TestCase):
         self.assertIn("demo@example.com", r.stdout)
         mode = stat.S_IMODE(os.stat(env.config_path).st_mode)
         self.assertEqual(mode, 0o600, oct(mode))
-        saved = json.load(open(env.config_path))
+        saved = read_json(env.config_path)
         self.assertEqual(saved["endpoint"], env.url)
         self.assertTrue(saved["space_guid"], "one space: login targets it")
 
@@ -68,7 +69,7 @@ class SeedWorkflow(unittest.TestCase):
         out = os.path.join(env.tmp, "Events_File_Name.log")
         r = env.ok("download", "-o", out, session_id)
         self.assertIn("Download completed successfully", r.stdout)
-        data = open(out, "rb").read()
+        data = read_bytes(out)
         self.assertEqual(len(data), shown["gzip-size"])
         self.assertEqual(gunzip_lines(data), expected_lines(events))
 

@@ -68,4 +68,13 @@ TEST(LineBatcher, EmptyInputHasNoBatch) {
     EXPECT_FALSE(batcher.next());
 }
 
+TEST(LineNumberInInput, RebasesTheServicesBatchLineNumber) {
+    EXPECT_EQ(atctl::lineNumberInInput("line 3: no eventTime", 1), "line 3: no eventTime");
+    EXPECT_EQ(atctl::lineNumberInInput("line 3: no eventTime", 1001), "line 1003: no eventTime");
+    EXPECT_EQ(atctl::lineNumberInInput("bad_request: line 2: bad id", 11),
+              "bad_request: line 12: bad id");
+    EXPECT_EQ(atctl::lineNumberInInput("body too large", 1001), "body too large");
+    EXPECT_EQ(atctl::lineNumberInInput("deadline 5: x", 1001), "deadline 5: x");
+}
+
 }  // namespace
