@@ -14,6 +14,16 @@ from atctl_env import (ATCTL, FAULT_PROXY, Env, expected_lines, gunzip_lines, ma
                        read_bytes, write_events)
 
 
+def human_bytes(n):
+    """What the bar prints for n bytes: "512 B", "29.89 KiB", "1.50 MiB"."""
+    units = ["B", "KiB", "MiB", "GiB"]
+    unit = 0
+    while n >= 1024 and unit < len(units) - 1:
+        n /= 1024
+        unit += 1
+    return f"{n:.0f} B" if unit == 0 else f"{n:.2f} {units[unit]}"
+
+
 class Download(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -57,12 +67,11 @@ class Download(unittest.TestCase):
         self.assertIn("Download completed successfully", err)
         self.assertNotIn("%", err, "no progress bar when stderr is not a terminal")
 
-    def test_progress_bar_on_a_terminal_ends_at_100_percent(self):
-        env = self.env
+    def run_on_a_terminal(self, *args):
+        """Runs atctl with stderr on a pseudo-terminal; returns what the terminal showed."""
         master, slave = pty.openpty()
-        out = os.path.join(env.tmp, "pty.gz")
-        proc = subprocess.Popen([ATCTL, "download", "-o", out, self.session["id"]],
-                                stdout=subprocess.PIPE, stderr=slave, env=env.env())
+        proc = subprocess.Popen([ATCTL, *args], stdout=subprocess.PIPE, stderr=slave,
+                                env=self.env.env())
         os.close(slave)
         screen = b""
         try:
@@ -84,15 +93,30 @@ class Download(unittest.TestCase):
             if proc.poll() is None:
                 proc.kill()
         self.assertEqual(proc.wait(timeout=60), 0, screen)
-        frames = [f.strip() for f in screen.decode().replace("\n", "\r").split("\r") if "%" in f]
+        return screen.decode()
+
+    def assertBarEndsAt100(self, screen):
+        frames = [f.strip() for f in screen.replace("\n", "\r").split("\r") if "%" in f]
         self.assertTrue(frames, screen)
         percents = [float(re.search(r"(\d+\.\d+)%", f).group(1)) for f in frames]
         self.assertEqual(percents, sorted(percents), "the bar never goes back")
         self.assertLessEqual(max(percents), 100.0)
         self.assertLess(percents[0], 50.0, "the first frame comes before the data")
         self.assertEqual(percents[-1], 100.0, frames[-1])
-        self.assertRegex(frames[-1], r"^[\d.]+ [KMG]?i?B / [\d.]+ [KMG]?i?B \[=+\] 100\.00% .*/s 0s$")
+        total = re.escape(human_bytes(len(self.full_bytes)))
+        self.assertRegex(frames[-1], rf"^{total} / {total} \[=+\] 100\.00% .*/s 0s$")
+
+    def test_progress_bar_on_a_terminal_ends_at_100_percent(self):
+        out = os.path.join(self.env.tmp, "pty.gz")
+        self.assertBarEndsAt100(self.run_on_a_terminal("download", "-o", out, self.session["id"]))
         self.assertEqual(read_bytes(out), self.full_bytes)
+
+    def test_progress_bar_of_an_inflated_download_ends_at_100_percent(self):
+        out = os.path.join(self.env.tmp, "pty.json")
+        self.assertBarEndsAt100(
+            self.run_on_a_terminal("download", "--inflate", "-o", out, self.session["id"]))
+        with open(out, encoding="utf-8") as f:
+            self.assertEqual(f.read().splitlines(), expected_lines(self.events))
 
     def test_resume_after_a_cut_connection(self):
         if not os.path.exists(FAULT_PROXY):
