@@ -240,6 +240,13 @@ DemoResult writeDemo(const DemoOptions& options) {
 
     durable::createDirectories(options.dataDir);
     Store store(options.dataDir);
+    // Writing the demo twice would store every event twice (same ids): refuse instead.
+    for (const auto& domain : domains) {
+        if (!store.status(domain, std::nullopt, std::nullopt).empty()) {
+            throw std::runtime_error("demo: " + (options.dataDir / "events" / domain).string() +
+                                     " already holds events; give an empty data folder");
+        }
+    }
     const demo::DemoWorld world(options.seed);
     const auto items = planWork(options, lastDay, domains.size());
 

@@ -93,6 +93,7 @@ Store::Store(fs::path dataDir) : impl_(std::make_unique<Impl>()) {
     impl_->dataDir = std::move(dataDir);
     impl_->eventsDir = impl_->dataDir / "events";
     durable::createDirectories(impl_->eventsDir);
+    impl_->lock = std::make_unique<FolderLock>(impl_->eventsDir / ".lock");
     rollBackPendingJournal(impl_->dataDir);
     std::error_code ec;
     fs::remove(impl_->eventsDir / "journal.json.tmp", ec);

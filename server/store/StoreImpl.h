@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "store/DayIndex.h"
+#include "store/FolderLock.h"
 #include "store/Store.h"
 
 namespace atd {
@@ -28,6 +29,7 @@ struct DomainState {
 struct Store::Impl {
     std::filesystem::path dataDir;
     std::filesystem::path eventsDir;
+    std::unique_ptr<FolderLock> lock;
     std::mutex domainsMutex;
     std::map<std::string, std::unique_ptr<store_detail::DomainState>> domains;
     std::mutex commitMutex;  // the journal is one file: one commit at a time

@@ -167,6 +167,25 @@ TEST(Demo, WithoutTheAccountDomainOnlySpacesGetEvents) {
     EXPECT_EQ(store.status(result.spaceGuids[0], std::nullopt, std::nullopt).at(0).count, 3000u);
 }
 
+TEST(Demo, RefusesAFolderThatAlreadyHoldsItsEvents) {
+    TempDir dir;
+    auto options = smallDemo(dir.path(), 3);
+    options.spaces = 1;
+    options.days = 1;
+    options.eventsPerDay = 100;
+    auto first = writeDemo(options);
+    try {
+        writeDemo(options);
+        ADD_FAILURE() << "a second demo into the same folder was accepted";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("already holds events"), std::string::npos);
+    }
+    Store store(dir.path());
+    EXPECT_EQ(store.status(kAccountDomain, std::nullopt, std::nullopt).at(0).count +
+                  store.status(first.spaceGuids[0], std::nullopt, std::nullopt).at(0).count,
+              100u);
+}
+
 TEST(Demo, RejectsBadOptions) {
     TempDir dir;
     auto options = smallDemo(dir.path(), 1);

@@ -9,7 +9,8 @@ const at::Date kDay = *at::Date::parse("2017-07-25");
 
 TEST(StoreDelete, CountsEventsAndStoredBytes) {
     TempDir dir;
-    Store store(dir.path());
+    auto owned = std::make_unique<Store>(dir.path());
+    Store& store = *owned;
     store.ingest("account", eventLine("a", "2017-07-24T09:00:00Z") +
                                 eventLine("b", "2017-07-25T10:00:00Z") +
                                 eventLine("c", "2017-07-25T10:30:00Z") +
@@ -32,8 +33,23 @@ TEST(StoreDelete, CountsEventsAndStoredBytes) {
     EXPECT_FALSE(std::filesystem::exists(dir.path() / "events/account/2017-07-25"));
     EXPECT_EQ(store.deleteRange("account", kDay, kDay, std::nullopt).count, 0u);
 
+    owned.reset();
     Store reopened(dir.path());
     EXPECT_EQ(reopened.status("account", std::nullopt, std::nullopt).size(), 1u);
+}
+
+TEST(StoreLock, ASecondStoreOnTheSameFolderIsRefused) {
+    TempDir dir;
+    {
+        Store first(dir.path());
+        try {
+            Store second(dir.path());
+            ADD_FAILURE() << "two stores opened the same folder";
+        } catch (const std::runtime_error& e) {
+            EXPECT_NE(std::string(e.what()).find("in use by another atd"), std::string::npos);
+        }
+    }
+    EXPECT_NO_THROW(Store again(dir.path()));
 }
 
 TEST(StoreDelete, RejectsABadHour) {
@@ -62,11 +78,8 @@ TEST(StoreRetention, DropsDaysOlderThanTodayMinusRetention) {
     EXPECT_EQ(days.front().date, today.plusDays(-3));
     EXPECT_EQ(store.status("space-b", std::nullopt, std::nullopt).size(), 5u);
 
-    {
-        Store reopened(dir.path());
-        EXPECT_EQ(reopened.retention("space-a"), 3);
-        EXPECT_EQ(reopened.retention("space-b"), 0);
-    }
+    EXPECT_EQ(readFile(dir.path() / "events/space-a/options.json"), "{\"retention\":3}\n");
+    EXPECT_EQ(store.retention("space-b"), 0);
     // A retention set on disk for space-b is applied by applyRetention across domains.
     std::ofstream(dir.path() / "events/space-b/options.json") << "{\"retention\":1}\n";
     auto dropped = store.applyRetention();
