@@ -104,17 +104,32 @@ class OpenSnapshot {
     std::vector<char> buffer_;
 };
 
+// Releases a reference taken by SessionRegistry::touch, however the handler exits.
+class SnapshotHold {
+  public:
+    SnapshotHold(Store& store, const Snapshot& snapshot) : store_(store), snapshot_(snapshot) {}
+    ~SnapshotHold() { store_.release(snapshot_); }
+    SnapshotHold(const SnapshotHold&) = delete;
+    SnapshotHold& operator=(const SnapshotHold&) = delete;
+
+  private:
+    Store& store_;
+    const Snapshot& snapshot_;
+};
+
 void download(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res) {
     const User& user = authenticate(ctx, req);
     auto id = req.get_header_value("SESSIONID");
     if (id.empty()) {
         throw ApiError(400, "no SESSIONID header: send the id of a session from POST /v3/sessions");
     }
-    auto session = ctx.sessions.touch(id, user.name);
+    auto session = ctx.sessions.touch(id, user.name, /*retainSnapshot=*/true);
     if (!session) {
         throw ApiError(404, "session " + id + " does not exist for user " + user.name +
                                 " (deleted, idle-expired, or another user's)");
     }
+    // Held until the files are open; from then on the descriptors keep the bytes readable.
+    SnapshotHold hold(ctx.store, session->snapshot);
     const uint64_t total = session->snapshot.gzipSize;
     auto decision = decideRange(req.get_header_value("Range"), total);
     if (decision.kind == RangeKind::Unsatisfiable) {

@@ -107,13 +107,17 @@ std::optional<Session> SessionRegistry::find(const std::string& id, const std::s
     return it->second;
 }
 
-std::optional<Session> SessionRegistry::touch(const std::string& id, const std::string& user) {
+std::optional<Session> SessionRegistry::touch(const std::string& id, const std::string& user,
+                                              bool retainSnapshot) {
     std::lock_guard lock(mutex_);
     auto it = byId_.find(id);
     if (it == byId_.end() || it->second.username != user) {
         return std::nullopt;
     }
     it->second.accessNanos = at::nowNanos();
+    if (retainSnapshot) {
+        store_.retain(it->second.snapshot);
+    }
     try {
         persistLocked(it->second);
     } catch (const std::exception&) {

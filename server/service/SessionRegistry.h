@@ -35,8 +35,11 @@ class SessionRegistry {
 
     // The session if `user` owns it; nullopt for unknown ids and other users' sessions alike.
     std::optional<Session> find(const std::string& id, const std::string& user) const;
-    // Like find, and marks the session as used now (downloads).
-    std::optional<Session> touch(const std::string& id, const std::string& user);
+    // Like find, and marks the session as used now (downloads). With `retainSnapshot`, also
+    // takes a reference on its files while the session is known to exist, so a concurrent
+    // delete cannot remove them before the caller opens them; the caller must release it.
+    std::optional<Session> touch(const std::string& id, const std::string& user,
+                                 bool retainSnapshot = false);
     std::vector<Session> listOf(const std::string& user) const;  // oldest first
     bool remove(const std::string& id, const std::string& user);
 
