@@ -82,15 +82,17 @@ class Env:
         line = wait_for_line(log, "atd listening on ", proc)
         return line.split()[-1]
 
-    def start_fault_proxy(self, cut_after):
+    def start_fault_proxy(self, cut_after, once=True):
+        """A fault_proxy in front of atd cutting download connections after cut_after bytes
+        (only the first one when once); returns its URL and its log file."""
         assert FAULT_PROXY, "FAULT_PROXY is not set"
         port = self.url.rsplit(":", 1)[1]
         log = os.path.join(self.tmp, f"proxy-{len(self.procs)}.log")
         with open(log, "w") as out:
             proc = subprocess.Popen(
                 ["python3", FAULT_PROXY, "--listen", "127.0.0.1:0", "--target",
-                 f"127.0.0.1:{port}", "--cut-after", str(cut_after), "--once",
-                 "--match-substring", "/v3/events/download"],
+                 f"127.0.0.1:{port}", "--cut-after", str(cut_after),
+                 "--match-substring", "/v3/events/download"] + (["--once"] if once else []),
                 stdout=out, stderr=subprocess.STDOUT)
         self.procs.append(proc)
         line = wait_for_line(log, "fault_proxy listening on ", proc)

@@ -121,10 +121,7 @@ class Download(unittest.TestCase):
     def test_resume_after_a_cut_connection(self):
         if not os.path.exists(FAULT_PROXY):
             self.fail(f"{FAULT_PROXY} is missing")
-        proxy_url, log = self.env.start_fault_proxy(cut_after=100_000)
-        config = os.path.join(self.env.tmp, "proxy-config.json")
-        self.env.ok("--config", config, "login", "--endpoint", proxy_url,
-                    ATFS_APIKEY="demo-apikey-0123456789abcdef")
+        config, log = self.login_through_proxy(cut_after=100_000, once=True)
         out = os.path.join(self.env.tmp, "cut.gz")
         self.env.ok("--config", config, "download", "-o", out, self.session["id"])
         self.assertEqual(read_bytes(out), self.full_bytes)
@@ -154,18 +151,34 @@ class Download(unittest.TestCase):
         env.ok("download", "--no-resume", "-o", out, self.session["id"])
         self.assertEqual(read_bytes(out), self.full_bytes)
 
+    def login_through_proxy(self, cut_after, once):
+        proxy_url, log = self.env.start_fault_proxy(cut_after=cut_after, once=once)
+        config = os.path.join(self.env.tmp, f"proxy-{len(self.env.procs)}.json")
+        self.env.ok("--config", config, "login", "--endpoint", proxy_url,
+                    ATFS_APIKEY="demo-apikey-0123456789abcdef")
+        return config, log
+
+    def test_every_connection_cut(self):
+        config, log = self.login_through_proxy(cut_after=100_000, once=False)
+        out = os.path.join(self.env.tmp, "cuts.gz")
+        self.env.ok("--config", config, "download", "-o", out, self.session["id"])
+        self.assertEqual(read_bytes(out), self.full_bytes)
+        cuts = read_bytes(log).decode().count("cut after 100000 bytes")
+        self.assertGreaterEqual(cuts, len(self.full_bytes) // 100_000)
+
     def test_resume_after_an_interrupted_atctl(self):
-        env = self.env
-        out = os.path.join(env.tmp, "killed.gz")
-        # kill -9 as soon as the -o file has bytes; the next run must finish the file whether
-        # the first one was cut mid-way or (on a fast machine) had just finished.
-        proc = subprocess.Popen([ATCTL, "download", "-o", out, self.session["id"]],
+        # Every download connection is cut, so the download takes several reconnects: long
+        # enough to kill -9 atctl half-way, as a user's Ctrl-C or a crash would.
+        config, _ = self.login_through_proxy(cut_after=50_000, once=False)
+        out = os.path.join(self.env.tmp, "killed.gz")
+        proc = subprocess.Popen([ATCTL, "--config", config, "download", "-o", out,
+                                 self.session["id"]],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                env=env.env())
+                                env=self.env.env())
         try:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and proc.poll() is None:
-                if os.path.exists(out) and os.path.getsize(out) > 0:
+                if os.path.exists(out) and os.path.getsize(out) >= 100_000:
                     proc.kill()
                     break
                 time.sleep(0.001)
@@ -173,7 +186,11 @@ class Download(unittest.TestCase):
             if proc.poll() is None:
                 proc.kill()
             proc.wait()
-        env.ok("download", "-o", out, self.session["id"])
+        partial = os.path.getsize(out)
+        self.assertGreater(partial, 0)
+        self.assertLess(partial, len(self.full_bytes), "atctl was stopped half-way")
+        r = self.env.ok("download", "-o", out, self.session["id"])
+        self.assertIn(f"at byte {partial}", r.stderr)
         self.assertEqual(read_bytes(out), self.full_bytes)
 
 
