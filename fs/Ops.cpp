@@ -103,27 +103,55 @@ void opOpendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     fuse_reply_open(req, fi);
 }
 
-void opReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info*) {
+// Offsets are entry indices + 1: the listing is recomputed from the metadata cache each
+// call. The "plus" form also returns each entry's attributes, saving `ls -l` a lookup per
+// file; "." and ".." carry no attributes (ino 0) so they take no lookup count.
+void replyDir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, bool plus) {
+    TrailFs& fs = fsOf(req);
     std::vector<DirEntry> entries;
-    if (int err = fsOf(req).readdir(ino, entries)) {
+    if (int err = fs.readdir(ino, entries)) {
         fuse_reply_err(req, err);
         return;
     }
     entries.insert(entries.begin(), {DirEntry{".", ino, S_IFDIR}, DirEntry{"..", 1, S_IFDIR}});
     std::vector<char> buf(size);
     size_t used = 0;
-    // Offsets are entry indices + 1: the listing is recomputed from the cache each call.
     for (size_t i = size_t(off); i < entries.size(); ++i) {
-        struct stat st {};
-        st.st_ino = entries[i].ino;
-        st.st_mode = entries[i].mode;
-        const size_t need = fuse_add_direntry(req, buf.data() + used, size - used,
-                                              entries[i].name.c_str(), &st, off_t(i + 1));
+        const DirEntry& d = entries[i];
+        size_t need = 0;
+        if (!plus) {
+            struct stat st {};
+            st.st_ino = d.ino;
+            st.st_mode = d.mode;
+            need = fuse_add_direntry(req, buf.data() + used, size - used, d.name.c_str(), &st,
+                                     off_t(i + 1));
+        } else {
+            fuse_entry_param e{};
+            Attr a;
+            if (i >= 2 && fs.getattr(d.ino, a) == 0) {
+                e.ino = a.ino;
+                e.attr = toStat(a);
+                e.attr_timeout = e.entry_timeout = a.ttl;
+            } else {
+                e.attr.st_ino = d.ino;
+                e.attr.st_mode = d.mode;
+            }
+            need = fuse_add_direntry_plus(req, buf.data() + used, size - used, d.name.c_str(), &e,
+                                          off_t(i + 1));
+        }
         if (need > size - used)
             break;
         used += need;
     }
     fuse_reply_buf(req, buf.data(), used);
+}
+
+void opReaddir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info*) {
+    replyDir(req, ino, size, off, false);
+}
+
+void opReaddirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info*) {
+    replyDir(req, ino, size, off, true);
 }
 
 void opReleasedir(fuse_req_t req, fuse_ino_t, fuse_file_info*) {
@@ -217,6 +245,7 @@ fuse_lowlevel_ops makeOps() {
     ops.readlink = opReadlink;
     ops.opendir = opOpendir;
     ops.readdir = opReaddir;
+    ops.readdirplus = opReaddirplus;
     ops.releasedir = opReleasedir;
     ops.open = opOpen;
     ops.read = opRead;
