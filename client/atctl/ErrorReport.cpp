@@ -32,6 +32,11 @@ std::string adviceFor(const at::ApiError& error) {
             }
             return "fix the arguments and try again (atctl COMMAND --help)";
         case at::ErrorKind::Network:
+            if (message.find("SSL") != std::string::npos ||
+                message.find("certificate") != std::string::npos) {
+                return "the service's TLS certificate is not trusted: run atctl login --cacert "
+                       "CA.pem (or --insecure for a test server only)";
+            }
             return "check that the service is up and the endpoint is right (atctl login "
                    "--endpoint URL)";
         case at::ErrorKind::Integrity:

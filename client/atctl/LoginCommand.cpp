@@ -45,7 +45,9 @@ void addLoginCommand(CLI::App& app, AppContext& ctx) {
             while (config.endpoint.size() > 1 && config.endpoint.back() == '/') {
                 config.endpoint.pop_back();
             }
-            config.caCert = opts->cacert;
+            // Absolute, so later commands find it from any working directory.
+            config.caCert =
+                opts->cacert.empty() ? "" : std::filesystem::absolute(opts->cacert).string();
             config.insecure = opts->insecure;
             config.apiKey = readApiKey(opts->apikeyFile);
 

@@ -94,8 +94,10 @@ void addTargetCommand(CLI::App& app, AppContext& ctx) {
                 for (const auto& s : list.spaces) {
                     inOrg += s.org == org;
                 }
-                if (inOrg != 1) {
-                    resolveSpace(list, org, "");  // throws when the org is unknown
+                if (inOrg == 0) {
+                    resolveSpace(list, org, "");  // says which orgs there are
+                }
+                if (inOrg > 1) {
                     config.org = org;
                     config.space.clear();
                     config.spaceGuid.clear();

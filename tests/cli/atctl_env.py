@@ -54,7 +54,7 @@ def free_port():
 
 
 class Env:
-    def __init__(self, token_ttl=None, spaces=1):
+    def __init__(self, token_ttl=None, spaces=1, tls=False):
         self.tmp = tempfile.mkdtemp(prefix="atctl-test-")
         self.procs = []
         self.xdg = os.path.join(self.tmp, "xdg")
@@ -65,6 +65,7 @@ class Env:
                             "--days", "1", "--events-per-day", "5", "--seed", "7"],
                            check=True, capture_output=True, timeout=120)
             self.token_ttl = token_ttl
+            self.tls = tls and self.make_certificate()
             self.url = self.start_atd()
         except BaseException:
             self.close()
@@ -74,6 +75,9 @@ class Env:
         args = [ATD, "serve", "--data", self.data, "--listen", "127.0.0.1:0", "--quiet"]
         if self.token_ttl:
             args += ["--token-ttl", str(self.token_ttl)]
+        if self.tls:
+            args += ["--tls-cert", os.path.join(self.tmp, "cert.pem"),
+                     "--tls-key", os.path.join(self.tmp, "key.pem")]
         log = os.path.join(self.tmp, f"atd-{len(self.procs)}.log")
         with open(log, "w") as out:
             proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
@@ -81,6 +85,15 @@ class Env:
         self.atd = proc
         line = wait_for_line(log, "atd listening on ", proc)
         return line.split()[-1]
+
+    def make_certificate(self):
+        """A self-signed certificate for 127.0.0.1: tmp/cert.pem and tmp/key.pem."""
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                        "-keyout", os.path.join(self.tmp, "key.pem"),
+                        "-out", os.path.join(self.tmp, "cert.pem"), "-days", "2",
+                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                       check=True, capture_output=True, timeout=60)
+        return True
 
     def start_fault_proxy(self, cut_after, once=True):
         """A fault_proxy in front of atd cutting download connections after cut_after bytes

@@ -6,7 +6,10 @@ import os
 import time
 import unittest
 
-from atctl_env import AUDITOR_APIKEY, Env, free_port, read_bytes, read_json
+import subprocess
+
+from atctl_env import (APIKEY, ATCTL, AUDITOR_APIKEY, Env, free_port, read_bytes,
+                       read_json)
 
 
 class Errors(unittest.TestCase):
@@ -129,6 +132,20 @@ class Spaces(unittest.TestCase):
         env.login()
         self.assertEqual(read_json(env.config_path)["space_guid"], last["guid"])
 
+    def test_target_by_org_alone(self):
+        env = self.env
+        env.login()
+        by_org = {}
+        for space in self.spaces:
+            by_org.setdefault(space["org"], []).append(space)
+        for org, spaces in by_org.items():
+            with self.subTest(org=org):
+                r = json.loads(env.ok("target", "-o", org, "--json").stdout)
+                self.assertEqual(r["org"], org)
+                # An org's only space is targeted; with several, the choice is left to -s.
+                self.assertEqual(r["space_guid"], spaces[0]["guid"] if len(spaces) == 1 else "")
+        self.assertFails(env.run("target", "-o", "no-such-org"), 1, "no-such-org")
+
     def test_forbidden_is_exit_3(self):
         env = self.env
         env.ok("login", "--endpoint", env.url, ATFS_APIKEY=AUDITOR_APIKEY)
@@ -141,6 +158,32 @@ class Spaces(unittest.TestCase):
         with open(env.config_path, "w") as f:
             json.dump(saved, f)
         self.assertFails(env.run("status"), 3, "403")
+
+
+class Tls(unittest.TestCase):
+    """TLS is verified by default; --cacert trusts a private CA; --insecure skips the check."""
+
+    def setUp(self):
+        self.env = Env(spaces=1, tls=True)
+        self.addCleanup(self.env.close)
+        self.assertTrue(self.env.url.startswith("https://"), self.env.url)
+
+    def test_untrusted_certificate_is_refused(self):
+        r = self.env.run("login", "--endpoint", self.env.url, ATFS_APIKEY=APIKEY)
+        Errors.assertFails(self, r, 7, "certificate", "--cacert")
+        self.assertFalse(os.path.exists(self.env.config_path))
+
+    def test_cacert_and_insecure(self):
+        env = self.env
+        r = subprocess.run([ATCTL, "login", "--endpoint", env.url, "--cacert", "cert.pem"],
+                           cwd=env.tmp, capture_output=True, text=True, timeout=60,
+                           env=env.env(ATFS_APIKEY=APIKEY))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.isabs(read_json(env.config_path)["cacert"]))
+        env.ok("status")  # from another working directory: the saved path is absolute
+        env.ok("login", "--endpoint", env.url, "--insecure", ATFS_APIKEY=APIKEY)
+        self.assertTrue(read_json(env.config_path)["insecure"])
+        env.ok("session", "list")
 
 
 class TokenExpiry(unittest.TestCase):

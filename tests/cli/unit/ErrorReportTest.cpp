@@ -20,6 +20,12 @@ TEST(ErrorReport, NoHttpStatusWhenThereWasNoReply) {
     EXPECT_EQ(line.rfind("GET /v3/spaces failed: connection refused — ", 0), 0u) << line;
 }
 
+TEST(ErrorReport, UntrustedCertificatePointsToCacert) {
+    at::ApiError error(at::ErrorKind::Network, "GET /v3/spaces", 0,
+                       "SSL certificate problem: self-signed certificate");
+    EXPECT_NE(atctl::describe(error).find("--cacert"), std::string::npos);
+}
+
 TEST(ErrorReport, LimitAdviceSaysWhenToRetry) {
     at::ApiError error(at::ErrorKind::LimitReached, "POST /v3/sessions", 429, "30 live sessions",
                        5);
