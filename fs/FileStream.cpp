@@ -45,8 +45,14 @@ std::optional<uint64_t> FileStream::takeSizeChange() {
     return change;
 }
 
-ssize_t FileStream::read(uint64_t offset, char* buf, size_t n) {
+ssize_t FileStream::read(uint64_t offset, char* buf, size_t n, const Cancelled& cancelled) {
     std::lock_guard lk(mu_);
+    // Only waits (session slot, 429) poll it; it is valid for this call only.
+    cancelled_ = cancelled;
+    struct Reset {
+        Cancelled& c;
+        ~Reset() { c = nullptr; }
+    } reset{cancelled_};
     if (!windowTried_) {
         windowTried_ = true;
         const size_t want =
@@ -196,7 +202,9 @@ int FileStream::openSession(size_t seg) {
     if (!slot_) {
         if (!ctx_.gate.acquire(domainKey_, std::chrono::milliseconds(0))) {
             ctx_.stats.gateWaits++;
-            if (!ctx_.gate.acquire(domainKey_, ctx_.gateTimeout)) {
+            if (!ctx_.gate.acquire(domainKey_, ctx_.gateTimeout, cancelled_)) {
+                if (interrupted())
+                    return -EINTR;  // the reader is gone (signal): nobody sees this reply
                 ctx_.stats.errors++;
                 logLine("open session failed on " + file_ + ": waited " +
                         std::to_string(ctx_.gateTimeout.count() / 1000) + " s for one of " +
@@ -220,8 +228,11 @@ int FileStream::openSession(size_t seg) {
             if (e.kind() == at::ErrorKind::LimitReached && now < deadline) {
                 // The service's own limit (other clients share it): wait as it says.
                 const auto wait = std::chrono::seconds(std::max(1, e.retryAfterSeconds()));
-                std::this_thread::sleep_for(
-                    std::min<std::chrono::steady_clock::duration>(wait, deadline - now));
+                const auto until = std::min(now + wait, deadline);
+                while (std::chrono::steady_clock::now() < until && !interrupted())
+                    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                if (interrupted())
+                    return -EINTR;
                 continue;
             }
             return fail("create session", e);

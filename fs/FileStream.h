@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -49,7 +50,9 @@ class FileStream {
     FileStream& operator=(const FileStream&) = delete;
 
     // Bytes read (0 at the end) or -errno. Serialized per stream.
-    ssize_t read(uint64_t offset, char* buf, size_t n);
+    // `cancelled` says the kernel interrupted the request (the reader got a signal).
+    using Cancelled = std::function<bool()>;
+    ssize_t read(uint64_t offset, char* buf, size_t n, const Cancelled& cancelled = {});
     // Deletes the live session, if any, and gives back the window's memory.
     void close();
 
@@ -69,6 +72,7 @@ class FileStream {
     int fail(const std::string& what, const at::ApiError& e);
     uint64_t sizeOf(size_t seg) const;
     void noteSize();
+    bool interrupted() const { return cancelled_ && cancelled_(); }
 
     StreamContext& ctx_;
     const at::Domain domain_;
@@ -94,6 +98,7 @@ class FileStream {
     size_t windowHeld_ = 0;  // bytes drawn from the budget
     std::optional<uint64_t> sizeChange_;
     int sessionsCreated_ = 0;
+    Cancelled cancelled_;
 };
 
 }  // namespace atfs

@@ -177,7 +177,9 @@ void opRead(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* 
     thread_local std::vector<char> buf;
     if (buf.size() < size)
         buf.resize(size);
-    const ssize_t r = fsOf(req).read(fi->fh, uint64_t(off), size, buf.data());
+    // A reader queued for a session slot that gets a signal stops waiting.
+    const ssize_t r = fsOf(req).read(fi->fh, uint64_t(off), size, buf.data(),
+                                     [req] { return fuse_req_interrupted(req) != 0; });
     if (r < 0) {
         fuse_reply_err(req, int(-r));
         return;

@@ -4,13 +4,23 @@
 
 namespace atfs {
 
-bool SessionGate::acquire(const std::string& domain, std::chrono::milliseconds timeout) {
+bool SessionGate::acquire(const std::string& domain, std::chrono::milliseconds timeout,
+                          const std::function<bool()>& cancelled) {
     std::unique_lock lk(mu_);
     Queue& q = queues_[domain];
     const uint64_t ticket = q.nextTicket++;
     q.waiting.push_back(ticket);
-    const bool ok =
-        q.cv.wait_for(lk, timeout, [&] { return q.waiting.front() == ticket && q.used < limit_; });
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto ready = [&] { return q.waiting.front() == ticket && q.used < limit_; };
+    bool ok = ready();
+    while (!ok && std::chrono::steady_clock::now() < deadline) {
+        const auto slice = cancelled
+                               ? std::chrono::steady_clock::now() + std::chrono::milliseconds(100)
+                               : deadline;
+        ok = q.cv.wait_until(lk, std::min(slice, deadline), ready);
+        if (!ok && cancelled && cancelled())
+            break;
+    }
     q.waiting.erase(std::find(q.waiting.begin(), q.waiting.end(), ticket));
     if (ok)
         q.used++;

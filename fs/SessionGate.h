@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -17,8 +18,10 @@ class SessionGate {
   public:
     explicit SessionGate(int perDomain) : limit_(perDomain) {}
 
-    // False when no slot freed up within `timeout`.
-    bool acquire(const std::string& domain, std::chrono::milliseconds timeout);
+    // False when no slot freed up within `timeout`, or `cancelled` (polled every 100 ms,
+    // keeping our place in line) turned true: the reader was interrupted.
+    bool acquire(const std::string& domain, std::chrono::milliseconds timeout,
+                 const std::function<bool()>& cancelled = {});
     void release(const std::string& domain);
     int inUse(const std::string& domain) const;
     int limit() const { return limit_; }

@@ -431,7 +431,8 @@ int TrailFs::open(uint64_t ino, int flags, OpenResult& out) {
     return 0;
 }
 
-ssize_t TrailFs::read(uint64_t fh, uint64_t offset, size_t n, char* buf) {
+ssize_t TrailFs::read(uint64_t fh, uint64_t offset, size_t n, char* buf,
+                      const FileStream::Cancelled& cancelled) {
     std::shared_ptr<OpenFile> file;
     {
         std::lock_guard lk(handlesMu_);
@@ -447,7 +448,7 @@ ssize_t TrailFs::read(uint64_t fh, uint64_t offset, size_t n, char* buf) {
         std::memcpy(buf, file->content.data() + offset, take);
         return ssize_t(take);
     }
-    const ssize_t r = file->stream->read(offset, buf, n);
+    const ssize_t r = file->stream->read(offset, buf, n, cancelled);
     if (r > 0)
         stats_.bytesOut += uint64_t(r);
     if (auto size = file->stream->takeSizeChange()) {

@@ -72,7 +72,8 @@ class TrailFs {
     int readlink(uint64_t ino, std::string& out);
     int open(uint64_t ino, int flags, OpenResult& out);
     // Bytes read or -errno.
-    ssize_t read(uint64_t fh, uint64_t offset, size_t n, char* buf);
+    ssize_t read(uint64_t fh, uint64_t offset, size_t n, char* buf,
+                 const FileStream::Cancelled& cancelled = {});
     void release(uint64_t fh);
 
     void flushCaches();

@@ -98,3 +98,20 @@ TEST(MemoryBudget, BoundsTotalAndWaits) {
     releaser.join();
     EXPECT_EQ(budget.used(), 50u);
 }
+
+TEST(SessionGate, CancelledWaitKeepsNoSlotAndEndsEarly) {
+    SessionGate gate(1);
+    ASSERT_TRUE(gate.acquire("d", 0ms));
+    std::atomic<bool> cancel{false};
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(150ms);
+        cancel = true;
+    });
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_FALSE(gate.acquire("d", 10s, [&] { return cancel.load(); }));
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+    canceller.join();
+    EXPECT_EQ(gate.inUse("d"), 1);
+    gate.release("d");
+    EXPECT_TRUE(gate.acquire("d", 0ms, [] { return false; }));
+}

@@ -274,3 +274,24 @@ TEST_F(FsTest, FarForwardSeekInOneSessionReadsOnWithoutANewSession) {
     fs().release(fh);
     fs().release(gz);
 }
+
+TEST_F(FsTest, InterruptedReaderStopsQueueingWithEINTR) {
+    options.maxSessionsPerDomain = 1;
+    const uint64_t a = open("account/2017-07-10.json");
+    ASSERT_EQ(readAt(a, 0, 1000).size(), 1000u);  // holds the domain's only slot
+    const uint64_t b = open("account/2017-07-01.json");
+    std::atomic<bool> interrupted{false};
+    std::thread signal([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        interrupted = true;
+    });
+    char buf[100];
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(fs().read(b, 0, sizeof buf, buf, [&] { return interrupted.load(); }), -EINTR);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+    signal.join();
+    fs().release(a);
+    EXPECT_EQ(fs().read(b, 0, sizeof buf, buf), ssize_t(sizeof buf));  // the slot is free now
+    fs().release(b);
+    EXPECT_TRUE(backend.liveSessions().empty());
+}
