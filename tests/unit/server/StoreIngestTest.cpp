@@ -123,6 +123,52 @@ TEST(StoreIngest, BadLineIsReportedWithItsNumberAndNothingIsStored) {
     EXPECT_FALSE(std::filesystem::exists(dir.path() / "events" / "account" / "2017-07-25"));
 }
 
+// Bodies over a few MB are parsed on several threads: the result and the reported line must be
+// the same as with one.
+TEST(StoreIngest, LargeBatchKeepsOrderAndReportsTheFirstBadLine) {
+    TempDir dir;
+    Store store(dir.path());
+    const std::string padding(900, 'x');
+    std::vector<std::string> lines;
+    for (int i = 0; i < 12000; ++i) {
+        char t[64];
+        // Times run backwards, so order comes from sorting, not from the body.
+        std::snprintf(t, sizeof t, "2017-07-25T%02d:%02d:%02d.000Z", 23 - i / 600, 59 - i / 10 % 60,
+                      59 - i % 10);
+        lines.push_back("{\"eventTime\":\"" + std::string(t) + "\",\"id\":\"" + std::to_string(i) +
+                        "\",\"pad\":\"" + padding + "\"}\n");
+    }
+    auto body = [&](std::vector<size_t> badAt) {
+        std::string text;
+        for (size_t i = 0; i < lines.size(); ++i) {
+            bool bad = std::find(badAt.begin(), badAt.end(), i) != badAt.end();
+            text += bad ? std::string("{broken\n") : lines[i];
+        }
+        return text;
+    };
+    for (auto badAt : std::vector<std::vector<size_t>>{{9000, 11000}, {1, 11000}, {11999}}) {
+        try {
+            store.ingest("account", body(badAt));
+            ADD_FAILURE() << "a bad line was accepted";
+        } catch (const IngestError& e) {
+            EXPECT_EQ(e.line(), badAt.front() + 1);
+        }
+    }
+    EXPECT_TRUE(store.status("account", std::nullopt, std::nullopt).empty());
+
+    EXPECT_EQ(store.ingest("account", body({})), lines.size());
+    auto day = *at::Date::parse("2017-07-25");
+    auto snap = store.pin("account", day, day, std::nullopt);
+    auto stored = splitLines(gunzipAll(snapshotBytes(store, snap)));
+    store.release(snap);
+    ASSERT_EQ(stored.size(), lines.size());
+    for (size_t i = 0; i < stored.size(); ++i) {
+        EXPECT_EQ(stored[i] + "\n", lines[lines.size() - 1 - i]) << i;
+        if (stored[i] + "\n" != lines[lines.size() - 1 - i])
+            break;
+    }
+}
+
 TEST(StoreIngest, BadDomainIsRejected) {
     TempDir dir;
     Store store(dir.path());
