@@ -3,10 +3,11 @@ token mid-workflow is refreshed without the user noticing."""
 
 import json
 import os
+import pty
+import select
+import subprocess
 import time
 import unittest
-
-import subprocess
 
 from atctl_env import (APIKEY, ATCTL, AUDITOR_APIKEY, Env, free_port, read_bytes,
                        read_json)
@@ -39,6 +40,48 @@ class Errors(unittest.TestCase):
         self.env.ok("login", "--endpoint", self.env.url, input="demo-apikey-0123456789abcdef\n")
         r = self.env.run("login", "--endpoint", self.env.url, input="wrong\n")
         self.assertFails(r, 2)
+
+    def test_prompt_on_a_terminal_does_not_echo_the_key(self):
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: its terminal is the pty, so atctl prompts on /dev/tty
+            try:
+                os.execve(ATCTL, [ATCTL, "login", "--endpoint", self.env.url], self.env.env())
+            finally:
+                os._exit(127)
+        screen = b""
+        exit_code = None
+        try:
+            deadline = time.monotonic() + 60
+            sent = False
+            while time.monotonic() < deadline:
+                if not sent and b"API key: " in screen:
+                    os.write(fd, APIKEY.encode() + b"\n")
+                    sent = True
+                if not select.select([fd], [], [], 0.5)[0]:
+                    continue
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:
+                    break  # the child exited and closed the terminal
+                if not chunk:
+                    break
+                screen += chunk
+            while exit_code is None and time.monotonic() < deadline + 10:
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    exit_code = os.waitstatus_to_exitcode(status)
+                else:
+                    time.sleep(0.05)
+        finally:
+            if exit_code is None:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+            os.close(fd)
+        self.assertEqual(exit_code, 0, screen)
+        self.assertIn(b"API key: ", screen)
+        self.assertIn(b"Logged in", screen, screen)
+        self.assertNotIn(APIKEY.encode(), screen, "the key was echoed")
+        self.assertEqual(read_json(self.env.config_path)["apikey"], APIKEY)
 
     def test_unknown_session_is_exit_4(self):
         self.env.login()
