@@ -119,6 +119,7 @@ class SnapshotHold {
 
 void download(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res) {
     const User& user = authenticate(ctx, req);
+    grantedSpace(user, req);  // must be granted, yet need not be the session's space
     auto id = req.get_header_value("SESSIONID");
     if (id.empty()) {
         throw ApiError(400, "no SESSIONID header: send the id of a session from POST /v3/sessions");

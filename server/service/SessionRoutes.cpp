@@ -42,6 +42,7 @@ void createSession(ServiceContext& ctx, const httplib::Request& req, httplib::Re
 
 void listSessions(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res) {
     const User& user = authenticate(ctx, req);
+    grantedSpace(user, req);  // API.md: every /v3 call but /v3/spaces names a granted space
     nlohmann::json body = nlohmann::json::array();
     for (const auto& s : ctx.sessions.listOf(user.name)) {
         body.push_back(toApiJson(s));
@@ -51,6 +52,7 @@ void listSessions(ServiceContext& ctx, const httplib::Request& req, httplib::Res
 
 void showSession(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res) {
     const User& user = authenticate(ctx, req);
+    grantedSpace(user, req);  // API.md: every /v3 call but /v3/spaces names a granted space
     auto id = req.matches[1].str();
     auto session = ctx.sessions.find(id, user.name);
     if (!session) {
@@ -61,6 +63,7 @@ void showSession(ServiceContext& ctx, const httplib::Request& req, httplib::Resp
 
 void deleteSession(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res) {
     const User& user = authenticate(ctx, req);
+    grantedSpace(user, req);  // API.md: every /v3 call but /v3/spaces names a granted space
     auto id = req.matches[1].str();
     if (!ctx.sessions.remove(id, user.name)) {
         throw noSuchSession(id, user);

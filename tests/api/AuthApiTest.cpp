@@ -83,8 +83,11 @@ TEST_F(AuthApi, SpaceNotGrantedIs403) {
     bob.space = kSpaceOther;
     expectError(bob.post("/v3/sessions", "{}"), 403, "forbidden");
     expectError(bob.post("/v3/events", eventLine("x", "2017-07-25T10:00:00Z")), 403, "forbidden");
+    expectError(bob.get("/v3/sessions"), 403, "forbidden");
+    expectError(bob.get("/v3/events/download", {{"SESSIONID", "x"}}), 403, "forbidden");
     bob.space = "";
     expectError(bob.get("/v3/events"), 403, "forbidden");
+    expectError(bob.get("/v3/options"), 403, "forbidden");
 }
 
 TEST_F(AuthApi, AccountDomainWithoutAccountAccessIs403) {

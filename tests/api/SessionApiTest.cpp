@@ -59,6 +59,9 @@ TEST_F(SessionApi, AnotherUsersSessionIs404) {
     Caller alice(atd->port(), kAliceKey, kSpaceDev);
     Caller bob(atd->port(), kBobKey, kSpaceDev);
     auto id = alice.createSession({{"start", "2017-07-25"}})["id"].get<std::string>();
+    // Alice reaches her session from any space she is granted, as the download does.
+    Caller aliceProd(atd->port(), kAliceKey, kSpaceProd);
+    EXPECT_EQ(bodyOf(aliceProd.get("/v3/sessions/" + id))["id"], id);
     expectError(bob.get("/v3/sessions/" + id), 404, "not_found");
     expectError(bob.del("/v3/sessions/" + id), 404, "not_found");
     expectError(bob.get("/v3/events/download", {{"SESSIONID", id}}), 404, "not_found");
