@@ -38,6 +38,9 @@ void opInit(void*, fuse_conn_info* conn) {
     if (conn->capable & FUSE_CAP_AUTO_INVAL_DATA)
         conn->want |= FUSE_CAP_AUTO_INVAL_DATA;
     conn->want &= ~unsigned(FUSE_CAP_WRITEBACK_CACHE);
+    // Lets the kernel send reads of up to 1 MiB (max_pages follows max_write): fewer,
+    // larger round trips for direct-I/O readers such as `dd bs=1M`.
+    conn->max_write = 1 << 20;
 }
 
 void opDestroy(void* userdata) {
