@@ -91,6 +91,9 @@ void applyDurably(const fs::path& dataDir, const std::vector<HourPlan>& plans,
     }
     for (const auto& dir : dayDirs)
         durable::createDirectories(dataDir / dir);
+    // A journal left by a rollback that failed (disk full, I/O error) must be undone before a
+    // new one replaces it; if it still cannot be, this ingest fails and the journal stays.
+    rollBackPendingJournal(dataDir);
     writeJournal(dataDir, journal);
     crashPoint("journal-written");
     try {

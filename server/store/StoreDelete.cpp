@@ -6,6 +6,7 @@
 #include "store/DurableFile.h"
 #include "store/StoreImpl.h"
 #include "store/StorePaths.h"
+#include "store/UndoJournal.h"
 
 namespace atd {
 namespace fs = std::filesystem;
@@ -13,6 +14,11 @@ using store_detail::DomainState;
 
 DeleteStats Store::Impl::deleteRange(const std::string& name, at::Date start, at::Date end,
                                      std::optional<int> hour) {
+    {
+        // Undo a batch whose rollback failed earlier before changing indexes it would restore.
+        std::lock_guard commitLock(commitMutex);
+        rollBackPendingJournal(dataDir);
+    }
     DomainState& d = domain(name);
     std::lock_guard writer(d.writer);
     DeleteStats stats;

@@ -89,6 +89,34 @@ INSTANTIATE_TEST_SUITE_P(EveryStage, StoreCrash,
                          ::testing::Values("journal-written", "data-partial", "data-written",
                                            "index-partial", "committed"));
 
+void failAtIndexPartial(const char* stage) {
+    if (std::strcmp(stage, "index-partial") == 0)
+        throw std::runtime_error("simulated I/O error");
+}
+
+// An I/O error inside a commit (here thrown at a crash point) rolls the batch back at once; the
+// store then serves the old state and accepts the next batch.
+TEST(StoreCrashInProcess, FailedCommitIsRolledBackAndTheStoreKeepsWorking) {
+    TempDir dir;
+    Store store(dir.path());
+    store.ingest("account",
+                 eventLine("o1", "2017-07-25T10:10:00Z") + eventLine("o2", "2017-07-25T11:30:00Z"));
+    const std::string before = everything(store, store);
+    atd::testing::setCrashHook(failAtIndexPartial);
+    try {
+        store.ingest("account", mixedBatch());
+        ADD_FAILURE() << "the failing commit succeeded";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("rolled back"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("simulated I/O error"), std::string::npos);
+    }
+    atd::testing::setCrashHook(nullptr);
+    EXPECT_EQ(everything(store, store), before);
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "events/journal.json"));
+    EXPECT_EQ(store.ingest("account", mixedBatch()), 3u);
+    EXPECT_EQ(splitLines(everything(store, store)).size(), 5u);
+}
+
 TEST(StoreCrashKill, SigkillDuringIngestsLeavesOnlyWholeBatches) {
     constexpr int kBatch = 30;  // events per batch, over 3 hours and 2 days
     uint64_t committed = 0;
