@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -90,7 +91,12 @@ TEST(Demo, EventsAreRealisticAndInsideTheirHour) {
                     outcomes.insert(j.at("outcome").get<std::string>());
                     severities.insert(j.at("severity").get<std::string>());
                     EXPECT_EQ(j.at("id").get<std::string>().size(), 36u);
-                    EXPECT_EQ(j.at("action").get<std::string>().find('.') > 0, true);
+                    const auto action = j.at("action").get<std::string>();
+                    EXPECT_EQ(std::count(action.begin(), action.end(), '.'), 2) << action;
+                    // "Service: verb object name", verb and object from the action.
+                    const auto message = j.at("message").get<std::string>();
+                    const auto verb = action.substr(action.rfind('.') + 1);
+                    EXPECT_NE(message.find(": " + verb + " "), std::string::npos) << message;
                     auto code = j.at("reason").at("reasonCode").get<int>();
                     EXPECT_TRUE(
                         std::set<int>({200, 201, 204, 400, 401, 403, 404, 409, 500}).count(code));
