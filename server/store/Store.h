@@ -74,6 +74,9 @@ class IngestError : public std::runtime_error {
 };
 
 // Thread-safe. Domains are kAccountDomain or a space GUID ([A-Za-z0-9-]+).
+// Errors: std::invalid_argument for a bad domain, hour or retention; std::runtime_error with one
+// line naming the file for I/O failures (an ingest that fails that way is rolled back). Only one
+// Store at a time may open a data folder (flock on DATA/events/.lock); a second one throws.
 class Store {
   public:
     // Opens (creating if needed) the store in dataDir/events and rolls back an ingest that a
