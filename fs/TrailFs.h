@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "Backend.h"
+#include "ErrnoMap.h"
 #include "FileStream.h"
 #include "InodeTable.h"
 #include "LiveSessions.h"
@@ -98,8 +99,16 @@ class TrailFs {
     int fileLayout(const Node& node, std::vector<Segment>& plan, bool& known, bool& growing);
     std::shared_ptr<const Node> add(const Node& dir, const std::string& name, Node node);
     std::string renderControl(ControlKind kind);
+    // Runs a metadata call; a service error becomes one log line and its errno.
     template <class F>
-    int guarded(const std::string& what, const std::string& file, F&& f);
+    int guarded(const std::string& what, const std::string& file, F&& f) {
+        try {
+            return f();
+        } catch (const at::ApiError& e) {
+            stats_.errors++;
+            return reportError(what, file.empty() ? "/" : file, "", e);
+        }
+    }
 
     Backend& backend_;
     FsOptions options_;
