@@ -92,7 +92,7 @@ TEST(ClientCalls, RefusedOrMissingApiKey) {
 
 TEST(ClientCalls, TokenIsRefreshedBeforeItExpires) {
     FakeService fake;
-    fake.setTokenTtlSeconds(1);  // refreshed after 0.8 s
+    fake.setTokenTtlSeconds(4);  // refreshed after 3.2 s: room for a slow machine
     std::vector<std::string> seen;
     std::mutex mutex;
     fake.server().Get("/v3/spaces", [&](const httplib::Request& req, httplib::Response& res) {
@@ -104,7 +104,7 @@ TEST(ClientCalls, TokenIsRefreshedBeforeItExpires) {
     Client client(fake.options());
     client.spaces();
     client.spaces();
-    std::this_thread::sleep_for(1100ms);
+    std::this_thread::sleep_for(3500ms);
     client.spaces();
     ASSERT_EQ(seen.size(), 3u);
     EXPECT_EQ(seen[0], "token-1");
