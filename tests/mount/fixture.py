@@ -252,6 +252,13 @@ def _register(thing):
     _LIVE.append(thing)
 
 
+def _exit_on_signal(signum, frame):
+    sys.exit(128 + signum)  # runs the atexit cleanup below (a timeout sends SIGTERM)
+
+
+signal.signal(signal.SIGTERM, _exit_on_signal)
+
+
 @atexit.register
 def _cleanup_everything():
     """Last resort: unmount every mount and stop every process this process started."""
