@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -83,12 +84,28 @@ int TrailFs::lookup(uint64_t parent, const std::string& name, Attr& out) {
     });
 }
 
-int TrailFs::fileLayout(const Node& node, std::vector<Segment>& plan, bool& known, bool& growing) {
+int TrailFs::fileLayout(const Node& node, std::vector<Segment>& plan, bool& known, bool& growing,
+                        bool forReading) {
     const at::Date today = options_.today();
     auto index = cache_.index(node.domain, today);
-    plan = planSegments(*index, node.file.span);
     known = sizesKnown(*index, node.file.span);
     growing = !(node.file.span.lastDay() < today);
+    if (forReading && growing && node.file.span.firstDay() <= today) {
+        // The index may be a moment old: plan today's hours as if each had events, so
+        // events that arrived since are read too (an empty hour costs one empty session).
+        DayIndex withToday = *index;
+        at::DayStatus& day = withToday[today.days()];
+        day.date = today;
+        day.count = std::max<uint64_t>(day.count, 1);
+        for (int h = 0; h < 24; ++h) {
+            auto has = [h](const at::HourStatus& s) { return s.hour == h; };
+            if (std::find_if(day.hours.begin(), day.hours.end(), has) == day.hours.end())
+                day.hours.push_back(at::HourStatus{h, 1, 0, 0});
+        }
+        plan = planSegments(withToday, node.file.span);
+        return 0;
+    }
+    plan = planSegments(*index, node.file.span);
     return 0;
 }
 
@@ -171,7 +188,7 @@ int TrailFs::open(uint64_t ino, int flags, OpenResult& out) {
                 return e;
             std::vector<Segment> plan;
             bool known = true, growing = false;
-            fileLayout(*node, plan, known, growing);
+            fileLayout(*node, plan, known, growing, true);
             // No session here: `open` alone (file managers, find -newer) costs nothing.
             file->stream = std::make_unique<FileStream>(streamCtx_, node->domain, node->path,
                                                         std::move(plan), node->file.format);

@@ -96,7 +96,9 @@ class TrailFs {
     int checkDomainAccess(const Node& node);
     int accountDomain(at::Domain& out);
     int fillAttr(const Node& node, Attr& out);
-    int fileLayout(const Node& node, std::vector<Segment>& plan, bool& known, bool& growing);
+    // forReading: plan today's sessions without trusting the (possibly stale) index.
+    int fileLayout(const Node& node, std::vector<Segment>& plan, bool& known, bool& growing,
+                   bool forReading = false);
     std::shared_ptr<const Node> add(const Node& dir, const std::string& name, Node node);
     std::string renderControl(ControlKind kind);
     // Runs a metadata call; a service error becomes one log line and its errno.

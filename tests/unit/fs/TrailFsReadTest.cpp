@@ -295,3 +295,15 @@ TEST_F(FsTest, InterruptedReaderStopsQueueingWithEINTR) {
     fs().release(b);
     EXPECT_TRUE(backend.liveSessions().empty());
 }
+
+TEST_F(FsTest, EventsArrivingAfterTheIndexAreReadToday) {
+    // The dev space has no events today when its index is cached...
+    EXPECT_EQ(sizeOf("spaces/acme/dev/2017-07-30.json"), 0u);
+    EXPECT_EQ(sizeOf("spaces/acme/dev/2017-07-30T03..2017-07-30T06.json"), 0u);
+    backend.addGeneratedEvents("g-dev", {D(kToday), 4}, 6, 120, 11);  // ...then some arrive
+    EXPECT_EQ(readAll("spaces/acme/dev/2017-07-30.json"), dayJson("g-dev", kToday));
+    EXPECT_EQ(readAll("spaces/acme/dev/2017-07-30T03..2017-07-30T06.json"),
+              dayJson("g-dev", kToday));
+    EXPECT_EQ(readAll("spaces/acme/dev/2017-07-30/04.json"), dayJson("g-dev", kToday));
+    EXPECT_TRUE(backend.liveSessions().empty());
+}
