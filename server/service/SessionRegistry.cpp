@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Writes via a temporary file, fsync and rename, so a crash leaves the old file or the new one.
-void writeFileAtomically(const fs::path& path, const std::string& content) {
+void writeFileAtomically(const fs::path& path, const std::string& content, bool durable) {
     auto tmp = path;
     tmp += ".tmp";
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -36,7 +36,9 @@ void writeFileAtomically(const fs::path& path, const std::string& content) {
         }
         done += size_t(n);
     }
-    ::fsync(fd);
+    if (durable) {
+        ::fsync(fd);
+    }
     ::close(fd);
     fs::rename(tmp, path);
 }
@@ -119,7 +121,7 @@ std::optional<Session> SessionRegistry::touch(const std::string& id, const std::
         store_.retain(it->second.snapshot);
     }
     try {
-        persistLocked(it->second);
+        persistLocked(it->second, /*durable=*/false);
     } catch (const std::exception&) {
         // The access time only feeds the idle sweeper; a stale one on disk costs nothing.
     }
@@ -172,8 +174,8 @@ size_t SessionRegistry::size() const {
     return byId_.size();
 }
 
-void SessionRegistry::persistLocked(const Session& session) const {
-    writeFileAtomically(dir_ / (session.id + ".json"), toFileJson(session).dump() + "\n");
+void SessionRegistry::persistLocked(const Session& session, bool durable) const {
+    writeFileAtomically(dir_ / (session.id + ".json"), toFileJson(session).dump() + "\n", durable);
 }
 
 void SessionRegistry::eraseLocked(std::map<std::string, Session>::iterator it) {

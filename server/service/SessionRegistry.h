@@ -48,7 +48,8 @@ class SessionRegistry {
     size_t size() const;
 
   private:
-    void persistLocked(const Session& session) const;
+    // `durable`: fsync before the rename. Creation needs it; an access-time update does not.
+    void persistLocked(const Session& session, bool durable = true) const;
     void eraseLocked(std::map<std::string, Session>::iterator it);
 
     Store& store_;

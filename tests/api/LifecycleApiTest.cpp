@@ -45,6 +45,20 @@ TEST_F(LifecycleApi, RestartKeepsSessionsAndEvents) {
     EXPECT_FALSE(std::filesystem::exists(dataDir() / "sessions" / (id + ".json")));
 }
 
+TEST_F(LifecycleApi, UnreadableSessionFileIsReportedAndMovedAside) {
+    Caller alice(atd->port(), kAliceKey, kSpaceDev);
+    auto id = alice.createSession({{"start", "2017-07-25"}})["id"].get<std::string>();
+    EXPECT_EQ(atd->stop(SIGTERM).code, 0);
+    auto bad = dataDir() / "sessions" / "0badf11e-0000-4000-8000-000000000000.json";
+    std::ofstream(bad) << "{not json";
+    startAtd();
+    EXPECT_TRUE(std::filesystem::exists(bad.string() + ".bad"));
+    EXPECT_NE(atd->log().find("0badf11e"), std::string::npos) << atd->log();
+    Caller again(atd->port(), kAliceKey, kSpaceDev);
+    EXPECT_EQ(bodyOf(again.get("/v3/sessions")).size(), 1u);
+    EXPECT_EQ(bodyOf(again.get("/v3/sessions/" + id))["id"], id);
+}
+
 TEST_F(LifecycleApi, IdleTimeoutDeletesSessions) {
     startAtd({"--session-idle-timeout", "1"});
     Caller alice(atd->port(), kAliceKey, kSpaceDev);
