@@ -63,6 +63,14 @@ void fsyncDirectory(const fs::path& dir) {
     fd.sync();
 }
 
+void syncFilesystem(const fs::path& dir) {
+    Fd fd(dir, O_RDONLY | O_DIRECTORY);
+    if (!fd.ok())
+        fail("open folder", dir, errno);
+    if (::syncfs(fd.get()) != 0)
+        fail("sync the filesystem of", dir, errno);
+}
+
 void createDirectories(const fs::path& dir) {
     if (dir.empty() || fs::is_directory(dir))
         return;
@@ -74,7 +82,7 @@ void createDirectories(const fs::path& dir) {
     fsyncDirectory(dir.parent_path().empty() ? fs::path(".") : dir.parent_path());
 }
 
-void writeAtomically(const fs::path& path, std::string_view content) {
+void writeAtomically(const fs::path& path, std::string_view content, Sync sync) {
     fs::path tmp = path;
     tmp += ".tmp";
     {
@@ -82,11 +90,13 @@ void writeAtomically(const fs::path& path, std::string_view content) {
         if (!fd.ok())
             fail("create", tmp, errno);
         fd.writeAll(0, content);
-        fd.sync();
+        if (sync == Sync::Now)
+            fd.sync();
     }
     if (::rename(tmp.c_str(), path.c_str()) != 0)
         fail("rename into place", path, errno);
-    fsyncDirectory(path.parent_path().empty() ? fs::path(".") : path.parent_path());
+    if (sync == Sync::Now)
+        fsyncDirectory(path.parent_path().empty() ? fs::path(".") : path.parent_path());
 }
 
 std::optional<std::string> readIfExists(const fs::path& path) {
@@ -136,14 +146,15 @@ std::string readPrefix(const fs::path& path, uint64_t length) {
     return out;
 }
 
-void writeAt(const fs::path& path, uint64_t offset, std::string_view data, bool create) {
+void writeAt(const fs::path& path, uint64_t offset, std::string_view data, bool create, Sync sync) {
     Fd fd(path, create ? (O_WRONLY | O_CREAT | O_EXCL) : O_WRONLY);
     if (!fd.ok())
         fail(create ? "create" : "open for append", path, errno);
     fd.writeAll(offset, data);
     if (::ftruncate(fd.get(), off_t(offset + data.size())) != 0)
         fail("truncate", path, errno);
-    fd.sync();
+    if (sync == Sync::Now)
+        fd.sync();
 }
 
 void truncateTo(const fs::path& path, uint64_t length) {

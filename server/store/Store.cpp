@@ -143,6 +143,16 @@ uint64_t Store::ingestSorted(const std::string& domain, const std::vector<HourLi
     return impl_->commit(domain, hours);
 }
 
+void Store::beginBulkLoad() {
+    impl_->bulkLoad = true;
+}
+
+void Store::finishBulkLoad() {
+    std::lock_guard commitLock(impl_->commitMutex);  // no commit half done
+    durable::syncFilesystem(impl_->eventsDir);
+    impl_->bulkLoad = false;
+}
+
 Snapshot Store::pin(const std::string& domain, at::Date start, at::Date end,
                     std::optional<int> hour) {
     DomainState& d = impl_->domain(domain);

@@ -98,6 +98,13 @@ class Store {
     // hour's bounds do not fit its HourStamp.
     uint64_t ingestSorted(const std::string& domain, const std::vector<HourLines>& hours);
 
+    // Bulk loading into a new data folder (the demo generator): until finishBulkLoad, commits
+    // skip the per-batch fsyncs and the undo journal (readers still see whole batches);
+    // finishBulkLoad makes everything durable with one syncfs. A crash in between may leave a
+    // partial load, so only use it for data that can be generated again.
+    void beginBulkLoad();
+    void finishBulkLoad();
+
     // Pins the current bytes of [start, end] (each day whole, or only `hour` of each day) and
     // takes a reference on every file it names, so later ingests/deletes never change them.
     Snapshot pin(const std::string& domain, at::Date start, at::Date end, std::optional<int> hour);

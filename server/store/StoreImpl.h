@@ -2,6 +2,7 @@
 // StoreCommit.cpp (ingest) and StoreDelete.cpp (delete, retention).
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -33,6 +34,7 @@ struct Store::Impl {
     std::mutex domainsMutex;
     std::map<std::string, std::unique_ptr<store_detail::DomainState>> domains;
     std::mutex commitMutex;  // the journal is one file: one commit at a time
+    std::atomic<bool> bulkLoad{false};
     std::mutex refsMutex;
     std::map<std::string, uint64_t> refs;  // snapshot references per stored file
 

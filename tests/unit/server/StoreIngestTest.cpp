@@ -169,6 +169,39 @@ TEST(StoreIngest, LargeBatchKeepsOrderAndReportsTheFirstBadLine) {
     }
 }
 
+TEST(StoreIngest, BulkLoadStoresTheSameFilesAndIndexes) {
+    TempDir bulkDir, normalDir;
+    const std::string batch1 =
+        eventLine("b", "2017-07-25T10:10:00Z") + eventLine("c", "2017-07-26T01:00:00Z");
+    const std::string batch2 = eventLine("a", "2017-07-25T10:00:00Z");  // merge path
+    {
+        Store bulk(bulkDir.path());
+        bulk.beginBulkLoad();
+        bulk.ingest("account", batch1);
+        bulk.ingest("account", batch2);
+        EXPECT_FALSE(std::filesystem::exists(bulkDir.path() / "events/journal.json"));
+        bulk.finishBulkLoad();
+        Store normal(normalDir.path());
+        normal.ingest("account", batch1);
+        normal.ingest("account", batch2);
+    }
+    Store bulk(bulkDir.path());
+    Store normal(normalDir.path());
+    auto a = bulk.status("account", std::nullopt, std::nullopt);
+    auto b = normal.status("account", std::nullopt, std::nullopt);
+    ASSERT_EQ(a.size(), 2u);
+    ASSERT_EQ(b.size(), 2u);
+    for (size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(a[i].count, b[i].count);
+        EXPECT_EQ(a[i].gzipSize, b[i].gzipSize);
+        auto ra = bulk.pin("account", a[i].date, a[i].date, std::nullopt);
+        auto rb = normal.pin("account", b[i].date, b[i].date, std::nullopt);
+        EXPECT_EQ(snapshotBytes(bulk, ra), snapshotBytes(normal, rb));
+        bulk.release(ra);
+        normal.release(rb);
+    }
+}
+
 TEST(StoreIngest, BadDomainIsRejected) {
     TempDir dir;
     Store store(dir.path());
