@@ -4,6 +4,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -31,27 +32,45 @@ std::string firstLine(std::istream& in) {
     return trim(line);
 }
 
+// Ctrl-C at the prompt must not leave the terminal without echo.
+int gPromptTty = -1;
+termios gSavedTermios{};
+
+void restoreEchoAndDie(int sig) {
+    ::tcsetattr(gPromptTty, TCSANOW, &gSavedTermios);
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+}
+
 std::string promptWithoutEcho() {
     int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
     if (tty < 0) {
         throw UsageError("no API key: set ATFS_APIKEY, use --apikey-file F, or pipe it on stdin");
     }
-    const char prompt[] = "API key: ";
-    (void)!::write(tty, prompt, sizeof prompt - 1);
+    // Echo goes off before the prompt appears, so nothing typed after it can be echoed;
+    // TCSANOW keeps what was already typed instead of flushing it.
     termios saved{};
     bool restore = ::tcgetattr(tty, &saved) == 0;
     if (restore) {
+        gPromptTty = tty;
+        gSavedTermios = saved;
+        ::signal(SIGINT, restoreEchoAndDie);
+        ::signal(SIGTERM, restoreEchoAndDie);
         termios quiet = saved;
         quiet.c_lflag &= ~tcflag_t(ECHO);
-        ::tcsetattr(tty, TCSAFLUSH, &quiet);
+        ::tcsetattr(tty, TCSANOW, &quiet);
     }
+    const char prompt[] = "API key: ";
+    (void)!::write(tty, prompt, sizeof prompt - 1);
     std::string key;
     char c;
     while (::read(tty, &c, 1) == 1 && c != '\n') {
         key += c;
     }
     if (restore) {
-        ::tcsetattr(tty, TCSAFLUSH, &saved);
+        ::tcsetattr(tty, TCSANOW, &saved);
+        ::signal(SIGINT, SIG_DFL);
+        ::signal(SIGTERM, SIG_DFL);
     }
     (void)!::write(tty, "\n", 1);
     ::close(tty);

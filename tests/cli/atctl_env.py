@@ -2,6 +2,7 @@
 and helpers to run the real atctl binary. Every process started here is stopped in close(),
 which the tests call from tearDown/finally, so a failing test never leaves atd behind."""
 
+import ctypes
 import gzip
 import json
 import os
@@ -18,6 +19,12 @@ ATD = os.environ["ATD"]
 FAULT_PROXY = os.environ.get("FAULT_PROXY", "")
 APIKEY = "demo-apikey-0123456789abcdef"
 AUDITOR_APIKEY = "demo-apikey-0123456789abcdef-auditor"
+
+
+def die_with_parent():
+    """preexec_fn: the child gets SIGKILL when this test process dies, even if CTest kills it
+    on a timeout before any cleanup runs (Linux PR_SET_PDEATHSIG)."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
 
 
 def wait_for_line(path, prefix, proc, timeout=30):
@@ -80,7 +87,8 @@ class Env:
                      "--tls-key", os.path.join(self.tmp, "key.pem")]
         log = os.path.join(self.tmp, f"atd-{len(self.procs)}.log")
         with open(log, "w") as out:
-            proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
+            proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT,
+                                    preexec_fn=die_with_parent)
         self.procs.append(proc)
         self.atd = proc
         line = wait_for_line(log, "atd listening on ", proc)
@@ -106,7 +114,7 @@ class Env:
                 ["python3", FAULT_PROXY, "--listen", "127.0.0.1:0", "--target",
                  f"127.0.0.1:{port}", "--cut-after", str(cut_after),
                  "--match-substring", "/v3/events/download"] + (["--once"] if once else []),
-                stdout=out, stderr=subprocess.STDOUT)
+                stdout=out, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
         self.procs.append(proc)
         line = wait_for_line(log, "fault_proxy listening on ", proc)
         return "http://" + line.split()[-1], log
