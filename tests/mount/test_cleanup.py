@@ -2,6 +2,7 @@
 file, after unmount, after kill -9 + lazy unmount + remount; and a mount never deletes
 a session it did not create."""
 
+import json
 import os
 import subprocess
 import unittest
@@ -41,6 +42,23 @@ class CleanupTest(MountTestCase):
             self.assertEqual(len(live), 1, live)
             self.assertTrue(str(live[0].get("tag", "")).startswith(SESSION_TAG_PREFIX), live[0])
         self.assertEqual(self.world.wait_no_sessions(timeout=RELEASE_BOUND), [])
+
+    def test_control_files_show_the_live_session(self):
+        # .atfs/sessions.json lists what atd lists while a file is open; stats balance after.
+        hour = self.world.status(self.domain)[1]["hours"][0]["hour"]
+        day = self.world.status(self.domain)[1]["date"]
+        with open(self.p(self.domain.rel, day, "%02d.json.gz" % hour), "rb") as f:
+            f.read(10)
+            live = wait_until(lambda: self.world.sessions(), RELEASE_BOUND)
+            with open(self.p(".atfs", "sessions.json")) as c:
+                listed = json.load(c)
+            self.assertEqual([s["id"] for s in live], [s["id"] for s in listed], listed)
+        self.assertEqual(self.world.wait_no_sessions(timeout=RELEASE_BOUND), [])
+        with open(self.p(".atfs", "sessions.json")) as c:
+            self.assertEqual(json.load(c), [])
+        with open(self.p(".atfs", "stats.json")) as c:
+            stats = json.load(c)
+        self.assertEqual(stats["sessions_created"], stats["sessions_deleted"], stats)
 
     def test_head_of_big_file_releases(self):
         with open(self.p(self.big), "rb") as f:
