@@ -2,6 +2,7 @@
 unreachable endpoint or an unsafe config it exits non-zero with one clear message and
 leaves nothing mounted."""
 
+import json
 import os
 import re
 import signal
@@ -69,6 +70,23 @@ class DaemonTest(MountTestCase):
         self.assertTrue(_fusermount("-u", self.mountpoint))
         self.assertTrue(wait_until(lambda: not process_alive(pids[0]), 30), "the daemon outlived its unmount")
         self.assertEqual(self.world.wait_no_sessions(timeout=5), [])
+
+    def test_mount_helper_for_fstab(self):
+        # What mount(8) runs for an fstab line of type fuse.atfs: mount.atfs SOURCE DIR -o OPTS,
+        # with mount-only options (_netdev, nofail) in OPTS.
+        repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        helper = os.path.join(repo, "fs", "mount.atfs")
+        self.assertTrue(os.path.exists(helper), helper)
+        config = write_config(self.world.tmp, self.world.atd.endpoint, DEMO_KEY)
+        env = dict(os.environ, PATH=os.path.dirname(Mount.argv(_Args("x", "y"))[0]) + ":" + os.environ["PATH"])
+        done = subprocess.run(["sh", helper, "none", self.mountpoint, "-o", "config=%s,_netdev,nofail,max_sessions=3" % config],
+                              capture_output=True, timeout=START_BOUND, env=env, stdin=subprocess.DEVNULL)
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        self.assertTrue(is_mounted(self.mountpoint))
+        with open(os.path.join(self.mountpoint, ".atfs", "status.json")) as f:
+            status = json.load(f)
+        self.assertEqual(status.get("max_sessions_per_domain"), 3, "the helper passed max_sessions=3 on")
+        self.assertTrue(_fusermount("-u", self.mountpoint))
 
     def assertRefused(self, done, words):
         out = (done.stdout + done.stderr).decode(errors="replace")
