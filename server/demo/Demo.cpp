@@ -269,7 +269,7 @@ DemoResult writeDemo(const DemoOptions& options) {
         }
     };
     const unsigned workers = std::max(2u, std::min(4u, std::thread::hardware_concurrency()));
-    std::vector<std::thread> threads;
+    std::vector<std::jthread> threads;  // joined even if a later one fails to start
     for (unsigned w = 1; w < workers; ++w)
         threads.emplace_back(worker);
     worker();

@@ -103,7 +103,7 @@ std::vector<HourLines> parseIngestBatch(std::string_view jsonLines) {
                            std::min(4u, std::max(1u, std::thread::hardware_concurrency())));
     std::vector<std::vector<ParsedEvent>> parsed(parts);
     std::vector<std::exception_ptr> errors(parts);
-    std::vector<std::thread> threads;
+    std::vector<std::jthread> threads;  // joined even if a later one fails to start
     for (size_t p = 1; p < parts; ++p) {
         threads.emplace_back(parseRange, std::cref(lines), lines.size() * p / parts,
                              lines.size() * (p + 1) / parts, std::ref(parsed[p]),
