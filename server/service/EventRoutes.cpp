@@ -46,10 +46,36 @@ void status(ServiceContext& ctx, const httplib::Request& req, httplib::Response&
     res.set_content(body.dump() + "\n", "application/json");
 }
 
-void ingest(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res) {
+// Reads the body through a content reader so memory stops at kMaxIngestBytes even when
+// httplib inflates a small gzip body into a huge one.
+std::string readIngestBody(const httplib::ContentReader& reader) {
+    std::string body;
+    bool tooLarge = false;
+    bool complete = reader([&](const char* data, size_t n) {
+        if (body.size() + n > kMaxIngestBytes) {
+            tooLarge = true;
+            return false;
+        }
+        body.append(data, n);
+        return true;
+    });
+    if (tooLarge) {
+        throw ApiError(413,
+                       "ingest body is over 256 MiB (inflated): split it into smaller batches");
+    }
+    if (!complete) {
+        throw ApiError(400,
+                       "the ingest body could not be read whole (connection cut, or a corrupt "
+                       "gzip body): nothing was stored, post it again");
+    }
+    return body;
+}
+
+void ingest(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res,
+            const httplib::ContentReader& reader) {
     const User& user = authenticate(ctx, req);
     auto domain = domainFor(user, grantedSpace(user, req), queryBool(req, "AtAccountLevel"));
-    auto lines = plainIngestBody(req.body, kMaxIngestBytes);
+    auto lines = plainIngestBody(readIngestBody(reader), kMaxIngestBytes);
     uint64_t accepted = 0;
     try {
         accepted = ctx.store.ingest(domain, lines);
@@ -93,9 +119,9 @@ void addEventRoutes(httplib::Server& server, ServiceContext& ctx) {
     server.Get("/v3/events", [&ctx](const httplib::Request& req, httplib::Response& res) {
         status(ctx, req, res);
     });
-    server.Post("/v3/events", [&ctx](const httplib::Request& req, httplib::Response& res) {
-        ingest(ctx, req, res);
-    });
+    server.Post("/v3/events",
+                [&ctx](const httplib::Request& req, httplib::Response& res,
+                       const httplib::ContentReader& reader) { ingest(ctx, req, res, reader); });
     server.Delete("/v3/events", [&ctx](const httplib::Request& req, httplib::Response& res) {
         deleteEvents(ctx, req, res);
     });
