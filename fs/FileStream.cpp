@@ -263,17 +263,15 @@ int FileStream::openDownload(uint64_t rawOffset) {
 void FileStream::closeSession() {
     stream_.reset();
     if (!sessionId_.empty()) {
-        try {
-            ctx_.backend.deleteSession(domain_, sessionId_);
-            ctx_.stats.sessionsDeleted++;
-        } catch (const at::ApiError& e) {
-            if (e.kind() != at::ErrorKind::NotFound) {
-                ctx_.stats.errors++;
-                reportError("delete session (the next mount start removes it)", file_, sessionId_,
-                            e);
-            }
+        LiveSession session{sessionId_, file_, domain_};
+        if (SessionReaper::deleteOnce(
+                ctx_.backend, session, ctx_.stats,
+                "delete session (retried in the background and at unmount)") ||
+            !ctx_.reaper) {
+            ctx_.live.remove(sessionId_);
+        } else {
+            ctx_.reaper->adopt(session);  // stays live until the service takes the delete
         }
-        ctx_.live.remove(sessionId_);
         sessionId_.clear();
     }
     slot_.reset();

@@ -22,6 +22,7 @@
 #include "ReadWindow.h"
 #include "SessionGate.h"
 #include "SessionPlan.h"
+#include "SessionReaper.h"
 #include "Stats.h"
 
 namespace atfs {
@@ -37,8 +38,9 @@ struct StreamContext {
     std::chrono::milliseconds gateTimeout{120000};  // longest a read queues for a session slot
     std::chrono::milliseconds budgetTimeout{10000};
     std::chrono::milliseconds limitRetryBudget{60000};  // total wait on 429s
-    size_t windowBytes = 4 << 20;   // backward seeks within this are served from memory
-    uint64_t skipAhead = 16 << 20;  // forward seeks within this read through
+    size_t windowBytes = 4 << 20;     // backward seeks within this are served from memory
+    uint64_t skipAhead = 16 << 20;    // forward seeks within this read through
+    SessionReaper* reaper = nullptr;  // takes sessions whose delete failed; none: forget them
 };
 
 class FileStream {

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <thread>
 
 #include "ControlFiles.h"
 #include "ErrnoMap.h"
@@ -39,6 +40,7 @@ TrailFs::TrailFs(Backend& backend, FsOptions options)
     streamCtx_.budgetTimeout = options_.budgetTimeout;
     streamCtx_.windowBytes = options_.windowBytes;
     streamCtx_.skipAhead = options_.skipAhead;
+    streamCtx_.reaper = &reaper_;
 }
 
 TrailFs::~TrailFs() {
@@ -263,16 +265,23 @@ void TrailFs::shutdown() {
     for (auto& [fh, file] : open)
         if (file->stream)
             file->stream->close();
-    // Sessions of streams still inside a read (should be none after the loop ended).
-    for (const LiveSession& s : live_.snapshot()) {
-        try {
-            backend_.deleteSession(s.domain, s.id);
-            stats_.sessionsDeleted++;
-        } catch (const at::ApiError& e) {
-            reportError("delete session at unmount", s.file, s.id, e);
-        }
-        live_.remove(s.id);
+    // What is still live: sessions of streams inside a read, and deletes that failed earlier.
+    // The service may be restarting: keep trying, bounded, before giving up on the server side.
+    reaper_.stop();
+    const auto deadline = std::chrono::steady_clock::now() + options_.unmountDeleteTimeout;
+    auto pause = std::chrono::milliseconds(250);
+    for (;;) {
+        for (const LiveSession& s : live_.snapshot())
+            if (SessionReaper::deleteOnce(backend_, s, stats_, "delete session at unmount"))
+                live_.remove(s.id);
+        if (live_.snapshot().empty() || std::chrono::steady_clock::now() + pause > deadline)
+            break;
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(4000));
     }
+    for (const LiveSession& s : live_.snapshot())
+        logLine("atfs: session " + s.id + " of " + s.file +
+                " could not be deleted before unmount; the next mount by this user removes it");
 }
 
 std::string TrailFs::renderControl(ControlKind kind) {

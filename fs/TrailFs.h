@@ -35,6 +35,10 @@ struct FsOptions {
     std::chrono::milliseconds budgetTimeout{10000};  // then read on without a window
     size_t windowBytes = 4 << 20;
     uint64_t skipAhead = 16 << 20;
+    // Failed session deletes are retried from this delay (doubling up to 30 s); unmount keeps
+    // retrying what is left for at most unmountDeleteTimeout.
+    std::chrono::milliseconds deleteRetry{1000};
+    std::chrono::milliseconds unmountDeleteTimeout{20000};
     std::string tag;             // "atfs host=H pid=P mnt=M"
     std::string accountProject;  // X-Auth-Project-Id for account calls; empty: the first space
     std::function<at::Date()> today = [] { return at::Date::todayUtc(); };
@@ -120,6 +124,7 @@ class TrailFs {
     MemoryBudget budget_;
     MetadataCache cache_;
     InodeTable inodes_;
+    SessionReaper reaper_{backend_, live_, stats_, options_.deleteRetry};
     StreamContext streamCtx_;
     std::function<void(uint64_t)> invalidate_;
     std::mutex handlesMu_;

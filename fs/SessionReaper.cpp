@@ -1,0 +1,91 @@
+#include "SessionReaper.h"
+
+#include <vector>
+
+#include "ErrnoMap.h"
+#include "Log.h"
+
+namespace atfs {
+
+SessionReaper::SessionReaper(Backend& backend, LiveSessions& live, Stats& stats,
+                             std::chrono::milliseconds firstRetry,
+                             std::chrono::milliseconds maxRetry)
+    : backend_(backend), live_(live), stats_(stats), firstRetry_(firstRetry), maxRetry_(maxRetry) {
+    // The thread is started lazily by adopt(): most mounts never need it.
+}
+
+SessionReaper::~SessionReaper() {
+    stop();
+}
+
+bool SessionReaper::deleteOnce(Backend& backend, const LiveSession& s, Stats& stats,
+                               const char* when) {
+    try {
+        backend.deleteSession(s.domain, s.id);
+        stats.sessionsDeleted++;
+        return true;
+    } catch (const at::ApiError& e) {
+        if (e.kind() == at::ErrorKind::NotFound)
+            return true;  // already gone: an idle timeout or another cleanup removed it
+        stats.errors++;
+        reportError(when, s.file, s.id, e);
+        return false;
+    }
+}
+
+void SessionReaper::adopt(const LiveSession& session) {
+    std::lock_guard lk(mu_);
+    if (stopping_)
+        return;  // unmount is under way: it deletes everything still live
+    pending_[session.id] = session;
+    if (!thread_.joinable())
+        thread_ = std::thread([this] { run(); });
+    wake_.notify_all();
+}
+
+size_t SessionReaper::pending() const {
+    std::lock_guard lk(mu_);
+    return pending_.size();
+}
+
+void SessionReaper::stop() {
+    {
+        std::lock_guard lk(mu_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable())
+        thread_.join();
+}
+
+void SessionReaper::run() {
+    auto delay = firstRetry_;
+    std::unique_lock lk(mu_);
+    while (!stopping_) {
+        wake_.wait(lk, [this] { return stopping_ || !pending_.empty(); });
+        if (stopping_)
+            break;
+        wake_.wait_for(lk, delay, [this] { return stopping_; });
+        if (stopping_)
+            break;
+        std::vector<LiveSession> batch;
+        for (auto& [id, s] : pending_)
+            batch.push_back(s);
+        lk.unlock();
+        size_t deleted = 0;
+        for (const LiveSession& s : batch) {
+            if (deleteOnce(backend_, s, stats_, "retry deleting session")) {
+                logLine("atfs: deleted session " + s.id + " of " + s.file + " on retry");
+                live_.remove(s.id);
+                ++deleted;
+                std::lock_guard relk(mu_);
+                pending_.erase(s.id);
+            }
+        }
+        lk.lock();
+        // Back off while the service stays away; start over once it answers again.
+        delay = deleted > 0 ? firstRetry_ : std::min(maxRetry_, delay * 2);
+    }
+}
+
+}  // namespace atfs
