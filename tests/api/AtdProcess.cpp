@@ -73,6 +73,9 @@ RunResult runAtd(const std::vector<std::string>& args, const fs::path& workDir) 
     auto started = std::chrono::steady_clock::now();
     pid_t pid = ::fork();
     if (pid == 0) {
+        // Relative paths in args are then relative to workDir, as for a user in that folder.
+        if (::chdir(workDir.c_str()) != 0)
+            ::_exit(126);
         int out = ::open(outFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         int err = ::open(errFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         ::dup2(out, 1);

@@ -30,7 +30,7 @@ struct ExitStatus {
     std::chrono::milliseconds took{0};
 };
 
-// Runs `atd ARGS...` and returns its exit status and everything it printed (no server wait).
+// Runs `atd ARGS...` in workDir and returns its exit status and everything it printed (no server wait).
 struct RunResult {
     ExitStatus status;
     std::string out;

@@ -2,6 +2,7 @@
 // command line errors, and a demo data folder served end to end.
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <thread>
@@ -202,6 +203,43 @@ TEST(AtdDemo, DemoDataIsServedEndToEnd) {
     }
     Caller auditor(atd.port(), "demo-apikey-0123456789abcdef-auditor", demo.space);
     expectError(auditor.get("/v3/events?AtAccountLevel=true"), 403, "forbidden");
+}
+
+// `atd demo --data d` resolves d against the working folder; a relative path once recursed
+// without end creating its parents (a stack overflow, SIGSEGV), where an absolute one worked.
+TEST(AtdDemo, RelativeDataFolderWorks) {
+    TempDir tmp;
+    for (const std::string rel : {"d", "nested/d", "./dot"}) {
+        auto r = runAtd({"demo", "--data", rel, "--spaces", "3", "--days", "1", "--events-per-day",
+                         "100", "--last-day", "2017-07-25"},
+                        tmp.path());
+        ASSERT_EQ(r.status.signal, 0) << rel << " killed by signal " << r.status.signal;
+        ASSERT_EQ(r.status.code, 0) << rel << ": " << r.err;
+        EXPECT_TRUE(std::filesystem::is_regular_file(tmp.path() / rel / "users.json")) << rel;
+        EXPECT_TRUE(std::filesystem::is_directory(tmp.path() / rel / "events/account")) << rel;
+    }
+}
+
+// The demo grants spaces acme/dev, globex/staging, acme/prod in that order; API.md wants them
+// sorted by org, then name.
+TEST(AtdDemo, DemoSpacesAreListedByOrgThenName) {
+    TempDir tmp;
+    auto data = tmp.path() / "data";
+    auto r = runAtd({"demo", "--data", data.string(), "--spaces", "5", "--days", "1",
+                     "--events-per-day", "50", "--last-day", "2017-07-25"},
+                    tmp.path());
+    ASSERT_EQ(r.status.code, 0) << r.err;
+    AtdProcess atd(data);
+    Caller demo(atd.port(), "demo-apikey-0123456789abcdef", "");
+    auto spaces = bodyOf(demo.get("/v3/spaces"))["spaces"];
+    ASSERT_EQ(spaces.size(), 5u);
+    std::vector<std::pair<std::string, std::string>> listed;
+    for (const auto& s : spaces)
+        listed.emplace_back(s["org"].get<std::string>(), s["name"].get<std::string>());
+    auto sorted = listed;
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_EQ(listed, sorted);
+    EXPECT_NE(listed.front().first, listed.back().first) << "expected spaces of two orgs";
 }
 
 }  // namespace
