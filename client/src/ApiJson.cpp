@@ -65,13 +65,15 @@ std::optional<int> hourField(const json& j) {
 
 ApiError errorFromReply(const std::string& call, const HttpReply& reply) {
     std::string message;
+    std::string code;
     try {
         const json j = json::parse(reply.body);
         const json& error = j.at("error");
         message = error.at("message").get<std::string>();
-        if (error.contains("code") && error["code"].is_string()) {
-            message = error["code"].get<std::string>() + ": " + message;
-        }
+        // The code is for programs (ApiError::serviceCode); the message is already the one
+        // line the service wrote for a person, and the status says the same thing as the code.
+        if (error.contains("code") && error["code"].is_string())
+            code = error["code"].get<std::string>();
     } catch (const std::exception&) {
         message = reply.body.empty() ? std::string() : excerpt(reply.body);
     }
@@ -79,7 +81,7 @@ ApiError errorFromReply(const std::string& call, const HttpReply& reply) {
     if (status >= 200 && status < 300)
         message = "unexpected status " + std::to_string(status);
     return ApiError(kindOfStatus(status), call, int(status), message,
-                    reply.retryAfterSeconds.value_or(0));
+                    reply.retryAfterSeconds.value_or(0), code);
 }
 
 json parseReply(const std::string& call, const HttpReply& reply) {

@@ -69,12 +69,13 @@ const char* errorKindName(ErrorKind kind) {
 }
 
 ApiError::ApiError(ErrorKind kind, std::string call, int httpStatus, std::string serviceMessage,
-                   int retryAfterSeconds)
+                   int retryAfterSeconds, std::string serviceCode)
     : std::runtime_error(describe(kind, call, httpStatus, serviceMessage)),
       kind_(kind),
       call_(std::move(call)),
       httpStatus_(httpStatus),
       serviceMessage_(std::move(serviceMessage)),
-      retryAfter_(retryAfterSeconds) {}
+      retryAfter_(retryAfterSeconds),
+      serviceCode_(std::move(serviceCode)) {}
 
 }  // namespace at

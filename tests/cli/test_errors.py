@@ -103,6 +103,9 @@ class Errors(unittest.TestCase):
         r = self.env.run("session", "create", "-s", "2017-07-01", "-e", "2017-07-31")
         line = self.assertFails(r, 6, "POST /v3/sessions failed (400)", "14 days")
         self.assertTrue(line.endswith("— use a range of at most 14 days"), line)
+        # The service's message alone, not its error code in front of it.
+        self.assertIn("failed (400): the range 2017-07-01..2017-07-31 is 31 days", line)
+        self.assertNotIn("bad_request", line)
 
     def test_endpoint_down_is_exit_7(self):
         r = self.env.run("login", "--endpoint", f"http://127.0.0.1:{free_port()}",

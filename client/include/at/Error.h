@@ -21,22 +21,26 @@ enum class ErrorKind {
 const char* errorKindName(ErrorKind kind);
 
 class ApiError : public std::runtime_error {
-public:
+  public:
     ApiError(ErrorKind kind, std::string call, int httpStatus, std::string serviceMessage,
-             int retryAfterSeconds = 0);
+             int retryAfterSeconds = 0, std::string serviceCode = {});
 
     ErrorKind kind() const { return kind_; }
     const std::string& call() const { return call_; }  // e.g. "POST /v3/sessions"
-    int httpStatus() const { return httpStatus_; }      // 0 when no HTTP reply
+    int httpStatus() const { return httpStatus_; }     // 0 when no HTTP reply
     const std::string& serviceMessage() const { return serviceMessage_; }
+    // The service's machine-readable code ("bad_request", ...), empty when it sent none; kept
+    // out of serviceMessage() so a person reads the message alone.
+    const std::string& serviceCode() const { return serviceCode_; }
     int retryAfterSeconds() const { return retryAfter_; }
 
-private:
+  private:
     ErrorKind kind_;
     std::string call_;
     int httpStatus_;
     std::string serviceMessage_;
     int retryAfter_;
+    std::string serviceCode_;
 };
 
 }  // namespace at

@@ -169,7 +169,8 @@ TEST_F(AtdClient, IngestDeleteAndRetention) {
         FAIL() << "bad line accepted";
     } catch (const ApiError& e) {
         EXPECT_EQ(e.kind(), ErrorKind::BadRequest);
-        EXPECT_NE(e.serviceMessage().find("line 2"), std::string::npos) << e.what();
+        EXPECT_EQ(e.serviceMessage().rfind("line 2: ", 0), 0u) << e.serviceMessage();
+        EXPECT_EQ(e.serviceCode(), "bad_request");
     }
 
     const DeleteResult deleted = client_->deleteEvents(space, d, d, std::nullopt);

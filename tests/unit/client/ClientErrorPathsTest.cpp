@@ -300,17 +300,23 @@ TEST(ClientCalls, ServiceErrorsMapToKindsWithTheServiceMessage) {
     const ApiError nf = expectApiError([&] { client.getSession(Domain{"g1"}, "gone"); });
     EXPECT_EQ(nf.kind(), ErrorKind::NotFound);
     EXPECT_NE(std::string(nf.what()).find("/v3/sessions/gone"), std::string::npos);
-    EXPECT_NE(nf.serviceMessage().find("no session gone"), std::string::npos);
+    // The service's message alone: its code is for programs, not repeated in the text.
+    EXPECT_EQ(nf.serviceMessage(), "no session gone");
+    EXPECT_EQ(nf.serviceCode(), "not_found");
+    EXPECT_EQ(std::string(nf.what()).find("not_found"), std::string::npos) << nf.what();
     EXPECT_EQ(expectApiError([&] {
                   client.retention(Domain{"g1", true});
               }).kind(),
               ErrorKind::Forbidden);
     const Date d = *Date::parse("2017-07-25");
-    EXPECT_EQ(expectApiError([&] { client.deleteEvents(Domain{"g1"}, d, d, {}); }).kind(),
-              ErrorKind::BadRequest);
+    const ApiError bad = expectApiError([&] { client.deleteEvents(Domain{"g1"}, d, d, {}); });
+    EXPECT_EQ(bad.kind(), ErrorKind::BadRequest);
+    EXPECT_EQ(bad.serviceMessage(), "end before start");
+    EXPECT_EQ(bad.serviceCode(), "bad_request");
     const ApiError gw = expectApiError([&] { client.ingest(Domain{"g1"}, "{}\n"); });
     EXPECT_EQ(gw.kind(), ErrorKind::Server);
     EXPECT_NE(gw.serviceMessage().find("Bad Gateway"), std::string::npos);
+    EXPECT_EQ(gw.serviceCode(), "");
 }
 
 TEST(ClientCalls, ConnectionsAreReusedAndCarryTheUserAgent) {
