@@ -49,7 +49,9 @@ class AtdClient:
             with urllib.request.urlopen(req, timeout=self.timeout) as resp:
                 return resp.status, dict(resp.headers), resp.read()
         except urllib.error.HTTPError as err:
-            raise ApiError(err.code, err.read()) from None
+            with err:  # an HTTPError holds the response open: close it, not the GC
+                body = err.read()
+            raise ApiError(err.code, body) from None
 
     def token(self):
         if self._token is None:

@@ -103,6 +103,7 @@ class Atd:
         self.log_path = os.path.join(logdir, "atd-%d.log" % time.monotonic_ns())
         self.extra = list(extra)
         self.proc = None
+        self._drain = None
         self.endpoint = None
         self.start(port)
 
@@ -121,7 +122,8 @@ class Atd:
         self.port = int(match.group(1))
         self.endpoint = "http://127.0.0.1:%d" % self.port
         # Keep draining stdout so atd never blocks on a full pipe.
-        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
+        self._drain = threading.Thread(target=self.proc.stdout.read, daemon=True)
+        self._drain.start()
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
@@ -134,6 +136,19 @@ class Atd:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(15)
+        self._close_stdout()
+
+    def _close_stdout(self):
+        # Once atd is gone its pipe is at EOF, so the drain thread ends; closing the pipe then
+        # (not at garbage collection) avoids ResourceWarnings, one per atd started.
+        if self.proc is None or self.proc.stdout is None or self.proc.poll() is None:
+            return
+        if self._drain is not None:
+            self._drain.join(5)
+            if self._drain.is_alive():
+                return  # a child still holds the pipe: closing would block on the reader
+            self._drain = None
+        self.proc.stdout.close()
 
     def restart_same_port(self):
         """Starts atd again on the port it had (sessions persist across restarts)."""
@@ -567,6 +582,14 @@ class Reader:
                 self.proc.wait(5)
             except subprocess.TimeoutExpired:
                 pass  # stuck in the kernel on a dead mount: the unmount frees it
+        # Close our ends of its pipes now rather than at garbage collection (ResourceWarning).
+        # stdout only once it exited: a result() thread may still be reading it until EOF.
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        if self.proc.poll() is not None:
+            self.proc.stdout.close()
 
 
 def process_alive(pid):
