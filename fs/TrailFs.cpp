@@ -120,10 +120,16 @@ int TrailFs::fillAttr(const Node& node, Attr& out) {
     if (node.isDir()) {
         out.mode = S_IFDIR | 0555;
         out.nlink = 2;
-        // Listings of domain folders change as today's events arrive.
-        if (node.kind == NodeKind::AccountDir || node.kind == NodeKind::SpaceDir ||
-            node.kind == NodeKind::DayDir)
+        // Listings of domain folders change as today's events arrive; a past day's hours
+        // do not, and its mtime (the day's end) stays put so the kernel's cached listing
+        // survives revalidation.
+        if (node.kind == NodeKind::DayDir && node.day < options_.today()) {
+            out.mtime = (int64_t(node.day.days()) + 1) * 86400;
+            out.cacheListing = true;
+        } else if (node.kind == NodeKind::AccountDir || node.kind == NodeKind::SpaceDir ||
+                   node.kind == NodeKind::DayDir) {
             out.ttl = seconds(options_.todayTtl);
+        }
         return 0;
     }
     if (node.kind == NodeKind::DayLink) {

@@ -51,6 +51,9 @@ struct Attr {
     uint32_t nlink = 1;
     int64_t mtime = 0;
     double ttl = 0;  // seconds the kernel may cache it
+    // A past day's folder: its listing is as immutable as its files, so the kernel may
+    // keep it across opendir (revalidated by mtime), and a warm `ls -lR` stays in the kernel.
+    bool cacheListing = false;
 };
 
 struct DirEntry {
