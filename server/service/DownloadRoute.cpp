@@ -21,7 +21,10 @@ namespace atd {
 
 namespace {
 
-constexpr size_t kChunkBytes = 256 * 1024;
+// httplib 0.11.4 gives a content provider only a DataSink (no socket descriptor, and TLS
+// may sit between), so sendfile(2) is out of reach without patching httplib: we pread
+// large chunks instead, so each chunk is one pread per segment and few send() calls.
+constexpr size_t kChunkBytes = 1024 * 1024;
 
 // The snapshot's files, opened before the reply starts: a session deleted or a file
 // unlinked mid-download keeps its bytes readable through these descriptors.
