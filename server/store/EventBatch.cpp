@@ -4,6 +4,7 @@
 #include <exception>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -152,7 +153,50 @@ std::vector<HourLines> parseIngestBatch(std::string_view jsonLines) {
     return hours;
 }
 
+namespace {
+
+// The value of the top-level "eventTime" of a stored line, found without building a JSON
+// value: merging an hour reads every stored event's time, and a full parse of each line was
+// most of an overlapping ingest's time. Stored lines are nlohmann dumps (no whitespace, plain
+// keys); anything unexpected returns nullopt and the caller parses the line for real.
+std::optional<std::string_view> scanEventTime(std::string_view line) {
+    constexpr std::string_view kKey = "\"eventTime\":\"";
+    int depth = 0;
+    for (size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (c == '"') {
+            if (depth == 1 && (line[i - 1] == '{' || line[i - 1] == ',') &&
+                line.substr(i, kKey.size()) == kKey) {
+                const size_t start = i + kKey.size();
+                const size_t end = line.find('"', start);
+                if (end == std::string_view::npos)
+                    return std::nullopt;
+                auto value = line.substr(start, end - start);
+                if (value.find('\\') != std::string_view::npos)
+                    return std::nullopt;
+                return value;
+            }
+            // Skip the string, escapes included.
+            for (++i; i < line.size() && line[i] != '"'; ++i) {
+                if (line[i] == '\\')
+                    ++i;
+            }
+        } else if (c == '{' || c == '[') {
+            ++depth;
+        } else if (c == '}' || c == ']') {
+            --depth;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 int64_t storedEventTime(std::string_view line) {
+    if (auto text = scanEventTime(line)) {
+        if (auto t = at::parseEventTime(*text))
+            return *t;
+    }
     auto j = nlohmann::json::parse(line, nullptr, false);
     if (j.is_object()) {
         auto et = j.find("eventTime");
