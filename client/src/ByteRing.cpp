@@ -49,8 +49,10 @@ bool ByteRing::sleepUnlessCancelled(std::chrono::milliseconds delay) {
 
 std::span<const char> ByteRing::peek() {
     std::unique_lock lock(mutex_);
-    readable_.wait(lock, [&] { return size_ > 0 || finished_; });
+    readable_.wait(lock, [&] { return size_ > 0 || finished_ || cancelled_; });
     if (size_ == 0) {
+        if (cancelled_)
+            return {};  // the consumer side is shutting down: stop waiting for bytes
         if (error_)
             std::rethrow_exception(error_);
         return {};
@@ -74,6 +76,7 @@ void ByteRing::cancel() {
         cancelled_ = true;
     }
     writable_.notify_all();
+    readable_.notify_all();  // a consumer thread blocked in peek() is being stopped too
 }
 
 }  // namespace at

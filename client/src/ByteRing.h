@@ -28,7 +28,7 @@ class ByteRing {
     // span at a clean end; rethrows the producer's error. Valid until consume().
     std::span<const char> peek();
     void consume(size_t n);
-    // Consumer: gone; wakes and stops the producer.
+    // Consumer: gone; wakes and stops the producer, and any peek() (which returns empty).
     void cancel();
 
     size_t capacity() const { return capacity_; }

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <span>
+#include <thread>
 
 #include "ByteRing.h"
 #include "DownloadTransfer.h"
@@ -54,13 +55,63 @@ class RawStream final : public RingStream {
     }
 };
 
+// Inflates on its own thread into a second ring, so inflating the next bytes overlaps the
+// reader's copies (the FUSE reply, the kernel's page cache, cat) the way `curl | igzip`
+// overlaps its two processes; inflating on the reader's thread left a core idle 19 % of a
+// `cat`. The reader only copies out of the ring.
 class InflatingStream final : public RingStream {
   public:
     InflatingStream(Http& http, TokenSource& tokens, const Domain& domain,
                     const std::string& sessionId)
-        : RingStream(http, tokens, domain, sessionId, 0), inflater_(makeInflater()) {}
+        : RingStream(http, tokens, domain, sessionId, 0),
+          inflater_(makeInflater()),
+          out_(kInflatedRingBytes),
+          thread_([this] { run(); }) {}
+
+    ~InflatingStream() override {
+        out_.cancel();
+        ring_.cancel();  // wakes the inflate thread's write or the transfer's
+        thread_.join();
+    }
 
     size_t read(char* buf, size_t n) override {
+        size_t out = 0;
+        while (out < n) {
+            const std::span<const char> ready = out_.peek();  // rethrows the inflate error
+            if (ready.empty())
+                break;
+            const size_t k = std::min(ready.size(), n - out);
+            std::memcpy(buf + out, ready.data(), k);
+            out_.consume(k);
+            out += k;
+        }
+        position_ += out;
+        return out;
+    }
+
+  private:
+    static constexpr size_t kInflatedRingBytes = 2 * 1024 * 1024;
+    static constexpr size_t kStepBytes = 256 * 1024;
+
+    void run() {
+        try {
+            std::unique_ptr<char[]> chunk(new char[kStepBytes]);
+            for (;;) {
+                const size_t got = inflateSome(chunk.get(), kStepBytes);
+                if (got == 0) {
+                    out_.finish();
+                    return;
+                }
+                if (!out_.write(chunk.get(), got))
+                    return;  // the reader is gone
+            }
+        } catch (...) {
+            out_.finish(std::current_exception());
+        }
+    }
+
+    // Up to n inflated bytes; 0 at a clean end of the download.
+    size_t inflateSome(char* buf, size_t n) {
         size_t out = 0;
         while (out < n) {
             if (input_.empty()) {
@@ -68,6 +119,8 @@ class InflatingStream final : public RingStream {
                 out += inflate(nullptr, 0, buf + out, n - out).produced;
                 if (out == n)
                     break;
+                if (out > 0)
+                    return out;  // hand over what is ready rather than wait for more input
                 input_ = ring_.peek();
                 if (input_.empty()) {
                     if (!inflater_->atMemberBoundary()) {
@@ -87,11 +140,9 @@ class InflatingStream final : public RingStream {
             consumed_ += step.consumed;
             out += step.produced;
         }
-        position_ += out;
         return out;
     }
 
-  private:
     Inflater::Step inflate(const char* in, size_t inLen, char* out, size_t outLen) {
         try {
             return inflater_->inflate(in, inLen, out, outLen);
@@ -105,6 +156,8 @@ class InflatingStream final : public RingStream {
     std::unique_ptr<Inflater> inflater_;
     std::span<const char> input_;  // peeked from the ring, not yet consumed
     uint64_t consumed_ = 0;
+    ByteRing out_;        // inflated bytes for the reader
+    std::thread thread_;  // last: starts once everything it uses exists
 };
 
 }  // namespace
