@@ -11,7 +11,7 @@ class ReaperTest : public FsTest {
   protected:
     void SetUp() override {
         FsTest::SetUp();
-        options.deleteRetry = std::chrono::milliseconds(50);
+        options.deleteRetry = std::chrono::milliseconds(20);
         options.unmountDeleteTimeout = std::chrono::milliseconds(3000);
     }
 
@@ -35,12 +35,14 @@ class ReaperTest : public FsTest {
 };
 
 TEST_F(ReaperTest, FailedDeleteIsRetriedInTheBackground) {
-    readThenCloseWhileDeletesFail(3);
+    readThenCloseWhileDeletesFail(1000000);                       // the service stays away...
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // ...through several retries
     // The failed session is still on the server and still listed by the mount...
     EXPECT_EQ(backend.liveSessions().size(), 1u);
     EXPECT_EQ(fs().live().snapshot().size(), 1u);
-    // ...until the service takes the delete again.
-    EXPECT_TRUE(waitUntilNoLiveSession(std::chrono::seconds(5)));
+    // ...until the service takes deletes again (retries back off to 30 s: allow for that).
+    backend.failNext("delete", at::ErrorKind::Network, 0, 0);
+    EXPECT_TRUE(waitUntilNoLiveSession(std::chrono::seconds(40)));
     EXPECT_TRUE(fs().live().snapshot().empty());
     EXPECT_GE(fs().stats().errors.load(), 1u);
 }
