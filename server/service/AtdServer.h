@@ -42,6 +42,7 @@ class AtdServer {
     bool run();
     // Safe from any thread.
     void stop();
+    bool running() const;  // run() has entered its accept loop
 
     std::string url() const;
 
