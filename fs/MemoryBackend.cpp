@@ -111,26 +111,24 @@ void MemoryBackend::addForeignSession(const at::Session& s) {
     live_[s.id] = Live{s, s.accountLevel ? "account" : s.space, {}, {}};
 }
 
-std::string MemoryBackend::inflated(const std::string& key, int64_t first, int64_t last) const {
+std::string MemoryBackend::concatHours(const std::string& key, int64_t first, int64_t last,
+                                       std::string Hour::*field) const {
     std::lock_guard lk(mu_);
     std::string out;
     auto d = events_.find(key);
     if (d == events_.end())
         return out;
     for (auto it = d->second.lower_bound(first); it != d->second.end() && it->first <= last; ++it)
-        out += it->second.inflated;
+        out += it->second.*field;
     return out;
 }
 
+std::string MemoryBackend::inflated(const std::string& key, int64_t first, int64_t last) const {
+    return concatHours(key, first, last, &Hour::inflated);
+}
+
 std::string MemoryBackend::rawGzip(const std::string& key, int64_t first, int64_t last) const {
-    std::lock_guard lk(mu_);
-    std::string out;
-    auto d = events_.find(key);
-    if (d == events_.end())
-        return out;
-    for (auto it = d->second.lower_bound(first); it != d->second.end() && it->first <= last; ++it)
-        out += it->second.gzip;
-    return out;
+    return concatHours(key, first, last, &Hour::gzip);
 }
 
 MemoryBackend::Counters MemoryBackend::counters() const {

@@ -73,6 +73,9 @@ class MemoryBackend : public Backend {
         std::string gzip;
     };
     void maybeFail(const std::string& call);
+    // The concatenation of one field of every stored hour in [firstHour, lastHour].
+    std::string concatHours(const std::string& domainKey, int64_t firstHour, int64_t lastHour,
+                            std::string Hour::*field) const;
 
     mutable std::mutex mu_;
     at::SpaceList spaces_;

@@ -43,11 +43,6 @@ void SessionReaper::adopt(const LiveSession& session) {
     wake_.notify_all();
 }
 
-size_t SessionReaper::pending() const {
-    std::lock_guard lk(mu_);
-    return pending_.size();
-}
-
 void SessionReaper::stop() {
     {
         std::lock_guard lk(mu_);

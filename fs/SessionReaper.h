@@ -29,7 +29,6 @@ class SessionReaper {
 
     // Takes over a session whose delete just failed; it stays in LiveSessions until deleted.
     void adopt(const LiveSession& session);
-    size_t pending() const;
     // Stops the background retries (unmount deletes what is left itself).
     void stop();
 
@@ -45,7 +44,7 @@ class SessionReaper {
     Stats& stats_;
     const std::chrono::milliseconds firstRetry_;
     const std::chrono::milliseconds maxRetry_;
-    mutable std::mutex mu_;
+    std::mutex mu_;
     std::condition_variable wake_;
     std::map<std::string, LiveSession> pending_;
     bool stopping_ = false;

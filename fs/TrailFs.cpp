@@ -277,10 +277,14 @@ void TrailFs::shutdown() {
     const auto deadline = std::chrono::steady_clock::now() + options_.unmountDeleteTimeout;
     auto pause = std::chrono::milliseconds(250);
     for (;;) {
-        for (const LiveSession& s : live_.snapshot())
+        size_t left = 0;
+        for (const LiveSession& s : live_.snapshot()) {
             if (SessionReaper::deleteOnce(backend_, s, stats_, "delete session at unmount"))
                 live_.remove(s.id);
-        if (live_.snapshot().empty() || std::chrono::steady_clock::now() + pause > deadline)
+            else
+                ++left;
+        }
+        if (left == 0 || std::chrono::steady_clock::now() + pause > deadline)
             break;
         std::this_thread::sleep_for(pause);
         pause = std::min(pause * 2, std::chrono::milliseconds(4000));
