@@ -33,6 +33,26 @@ bool ByteRing::write(const char* data, size_t n) {
     return true;
 }
 
+std::span<char> ByteRing::writable() {
+    std::unique_lock lock(mutex_);
+    writable_.wait(lock, [&] { return cancelled_ || size_ < capacity_; });
+    if (cancelled_)
+        return {};
+    // The free region is the producer's alone until commit(): it is filled outside the lock.
+    const size_t tail = (head_ + size_) % capacity_;
+    return {buffer_.get() + tail, std::min(capacity_ - size_, capacity_ - tail)};
+}
+
+void ByteRing::commit(size_t n) {
+    if (n == 0)
+        return;
+    {
+        std::lock_guard lock(mutex_);
+        size_ += std::min(n, capacity_ - size_);
+    }
+    readable_.notify_one();
+}
+
 void ByteRing::finish(std::exception_ptr error) {
     {
         std::lock_guard lock(mutex_);

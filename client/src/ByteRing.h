@@ -19,6 +19,10 @@ class ByteRing {
 
     // Producer: copies all of data in, blocking while full. False when the reader cancelled.
     bool write(const char* data, size_t n);
+    // Producer, without a copy: the next contiguous free region, blocking while the ring is
+    // full; empty when the reader cancelled. Fill a prefix of it, then commit() that much.
+    std::span<char> writable();
+    void commit(size_t n);
     // Producer: no more data; `error` (if any) is rethrown to the reader after the bytes.
     void finish(std::exception_ptr error = nullptr);
     // Producer: sleeps up to `delay` unless cancelled first; false when cancelled.

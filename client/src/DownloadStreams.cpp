@@ -95,15 +95,17 @@ class InflatingStream final : public RingStream {
 
     void run() {
         try {
-            std::unique_ptr<char[]> chunk(new char[kStepBytes]);
             for (;;) {
-                const size_t got = inflateSome(chunk.get(), kStepBytes);
+                // Inflate straight into the ring's free space: no staging buffer to copy from.
+                const std::span<char> room = out_.writable();
+                if (room.empty())
+                    return;  // the reader is gone
+                const size_t got = inflateSome(room.data(), std::min(room.size(), kStepBytes));
                 if (got == 0) {
                     out_.finish();
                     return;
                 }
-                if (!out_.write(chunk.get(), got))
-                    return;  // the reader is gone
+                out_.commit(got);
             }
         } catch (...) {
             out_.finish(std::current_exception());
