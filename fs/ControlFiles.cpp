@@ -49,6 +49,8 @@ std::string renderStats(const Stats& s, uint64_t memoryUsed, uint64_t memoryTota
                         {"bytes_out", s.bytesOut.load()},
                         {"errors", s.errors.load()},
                         {"stream_restarts", s.restarts.load()},
+                        {"window_reads", s.windowReads.load()},
+                        {"skip_aheads", s.skips.load()},
                         {"session_queue_waits", s.gateWaits.load()},
                         {"memory_used", memoryUsed},
                         {"memory_budget", memoryTotal}};

@@ -15,13 +15,14 @@ constexpr size_t kMinWindow = 64 << 10;
 }  // namespace
 
 FileStream::FileStream(StreamContext& ctx, at::Domain domain, std::string file,
-                       std::vector<Segment> plan, Format format)
+                       std::vector<Segment> plan, Format format, bool kernelCaches)
     : ctx_(ctx),
       domain_(std::move(domain)),
       domainKey_(domainKey(domain_)),
       file_(std::move(file)),
       plan_(std::move(plan)),
       format_(format),
+      kernelCaches_(kernelCaches),
       pinned_(plan_.size()),
       reportedSize_(plannedSize(plan_, format_)) {}
 
@@ -73,16 +74,22 @@ ssize_t FileStream::readLocked(uint64_t offset, char* buf, size_t n) {
         if (int r = restartAt(offset); r < 0)
             return r;
     } else if (offset < pos_) {
-        const uint64_t back = pos_ - offset;
-        if (back > window_.size()) {
+        // Servable from the window if it holds the start, and either the whole request or
+        // everything up to the stream (pages the kernel cached are not in the window).
+        const bool held = offset < windowEnd_ && windowEnd_ - offset <= window_.size() &&
+                          (offset + n <= windowEnd_ || windowEnd_ == pos_);
+        if (!held) {
             if (int r = restartAt(offset); r < 0)
                 return r;
         } else {
-            const size_t take = std::min<uint64_t>(n, back);
-            window_.copyOut(back, buf, take);
+            const size_t take = std::min<uint64_t>(n, windowEnd_ - offset);
+            ctx_.stats.windowReads++;
+            window_.copyOut(windowEnd_ - offset, buf, take);
             if (take == n)
                 return ssize_t(n);
             const ssize_t more = pull(buf + take, n - take);
+            if (more > 0 && (!kernelCaches_ || offset < rememberUntil_))
+                remember(buf + take, size_t(more), pos_ - uint64_t(more));
             return more < 0 ? ssize_t(take) : ssize_t(take) + more;
         }
     } else if (offset > pos_) {
@@ -90,14 +97,26 @@ ssize_t FileStream::readLocked(uint64_t offset, char* buf, size_t n) {
         // in the current segment is reached by reading on; a restart would re-download.
         const bool inThisSegment = stream_ && format_ == Format::Json && seg_ < plan_.size() &&
                                    offset < segStart_ + sizeOf(seg_);
-        const int r =
-            offset - pos_ <= ctx_.skipAhead || inThisSegment ? skipTo(offset) : restartAt(offset);
+        const bool skip = offset - pos_ <= ctx_.skipAhead || inThisSegment;
+        if (skip)
+            ctx_.stats.skips++;
+        const int r = skip ? skipTo(offset) : restartAt(offset);
         if (r < 0)
             return r;
     }
     if (pos_ != offset)
         return 0;  // past the end
-    return pull(buf, n);
+    const ssize_t r = pull(buf, n);
+    if (r > 0 && (!kernelCaches_ || offset < rememberUntil_))
+        remember(buf, size_t(r), offset);
+    return r;
+}
+
+void FileStream::remember(const char* data, size_t n, uint64_t at) {
+    if (at != windowEnd_)
+        window_.clear();  // not contiguous with what the window holds: start over
+    window_.append(data, n);
+    windowEnd_ = at + n;
 }
 
 ssize_t FileStream::pull(char* dst, size_t n) {
@@ -139,20 +158,26 @@ ssize_t FileStream::pull(char* dst, size_t n) {
         got += r;
         pos_ += r;
     }
-    window_.append(dst, got);
     if (!stream_ && seg_ >= plan_.size())
         noteSize();
     return ssize_t(got);
 }
 
 int FileStream::skipTo(uint64_t offset) {
+    // The bytes skipped over are the ones a reader comes back for (the kernel's readahead
+    // requests arriving out of order): into the window, and so is everything read for one
+    // window's length after them, so the window stays one contiguous run ending at pos_
+    // while several requests arrive out of order.
+    rememberUntil_ = offset + window_.capacity();
     std::vector<char> scratch(std::min<uint64_t>(kSkipChunk, offset - pos_));
     while (pos_ < offset) {
+        const uint64_t at = pos_;
         const ssize_t r = pull(scratch.data(), std::min<uint64_t>(scratch.size(), offset - pos_));
         if (r < 0)
             return int(r);
         if (r == 0)
             break;
+        remember(scratch.data(), size_t(r), at);
     }
     return 0;
 }

@@ -5,14 +5,18 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 namespace atfs {
 
 class ReadWindow {
   public:
-    void reserve(size_t capacity) { buf_.assign(capacity, 0), head_ = 0, len_ = 0; }
-    size_t capacity() const { return buf_.size(); }
+    // Not zeroed: pages never written are never resident (a page-cached file's window only
+    // ever holds the rare bytes skipped over).
+    void reserve(size_t capacity) {
+        buf_.reset(capacity ? new char[capacity] : nullptr), cap_ = capacity, head_ = 0, len_ = 0;
+    }
+    size_t capacity() const { return cap_; }
     size_t size() const { return len_; }
     void clear() { head_ = 0, len_ = 0; }
     void append(const char* data, size_t n);
@@ -20,7 +24,8 @@ class ReadWindow {
     void copyOut(size_t back, char* dst, size_t n) const;
 
   private:
-    std::vector<char> buf_;
+    std::unique_ptr<char[]> buf_;
+    size_t cap_ = 0;
     size_t head_ = 0;  // where the next byte goes
     size_t len_ = 0;
 };

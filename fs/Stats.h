@@ -12,8 +12,10 @@ struct Stats {
     std::atomic<uint64_t> bytesIn{0};   // download bytes received (gzip)
     std::atomic<uint64_t> bytesOut{0};  // bytes handed to readers
     std::atomic<uint64_t> errors{0};
-    std::atomic<uint64_t> restarts{0};   // streams restarted by a far seek
-    std::atomic<uint64_t> gateWaits{0};  // session creations that had to queue
+    std::atomic<uint64_t> restarts{0};     // streams restarted by a far seek
+    std::atomic<uint64_t> windowReads{0};  // backward reads served from the read window
+    std::atomic<uint64_t> skips{0};        // forward reads reached by reading through
+    std::atomic<uint64_t> gateWaits{0};    // session creations that had to queue
 };
 
 }  // namespace atfs

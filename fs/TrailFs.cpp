@@ -198,10 +198,11 @@ int TrailFs::open(uint64_t ino, int flags, OpenResult& out) {
             bool known = true, growing = false;
             fileLayout(*node, plan, known, growing, true);
             // No session here: `open` alone (file managers, find -newer) costs nothing.
-            file->stream = std::make_unique<FileStream>(streamCtx_, node->domain, node->path,
-                                                        std::move(plan), node->file.format);
             out.directIo = growing || !known;
             out.keepCache = !out.directIo;
+            file->stream = std::make_unique<FileStream>(streamCtx_, node->domain, node->path,
+                                                        std::move(plan), node->file.format,
+                                                        /*kernelCaches=*/!out.directIo);
             return 0;
         });
         if (err)

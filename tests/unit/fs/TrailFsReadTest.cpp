@@ -307,3 +307,46 @@ TEST_F(FsTest, EventsArrivingAfterTheIndexAreReadToday) {
     EXPECT_EQ(readAll("spaces/acme/dev/2017-07-30/04.json"), dayJson("g-dev", kToday));
     EXPECT_TRUE(backend.liveSessions().empty());
 }
+
+// Past days are page-cached: the window keeps only the bytes skipped over, which is what the
+// kernel's readahead requests arriving out of order come back for.
+TEST_F(FsTest, OutOfOrderReadaheadIsServedFromTheWindowWithoutARestart) {
+    const std::string expected = dayJson("account", "2017-07-10");
+    ASSERT_GT(expected.size(), 1000000u);
+    constexpr size_t k = 8 << 10;  // the fixture's window is 64 KiB
+    const uint64_t fh = open("account/2017-07-10.json");
+    EXPECT_EQ(readAt(fh, 0, k), expected.substr(0, k));
+    EXPECT_EQ(readAt(fh, 2 * k, k), expected.substr(2 * k, k));  // ahead of its turn
+    EXPECT_EQ(readAt(fh, 4 * k, k), expected.substr(4 * k, k));  // and again
+    EXPECT_EQ(readAt(fh, k, k), expected.substr(k, k));          // the skipped ones
+    EXPECT_EQ(readAt(fh, 3 * k, k), expected.substr(3 * k, k));
+    EXPECT_EQ(readAt(fh, 5 * k, k), expected.substr(5 * k, k));
+    EXPECT_EQ(fs().stats().skips.load(), 2u);
+    EXPECT_EQ(fs().stats().windowReads.load(), 2u);
+    EXPECT_EQ(fs().stats().restarts.load(), 0u);
+    // Well past the skips the window stops copying: bytes handed out since are the page
+    // cache's. Asked again (evicted), they come from a new download, still byte for byte.
+    for (uint64_t off = 6 * k; off < 40 * k; off += k)
+        ASSERT_EQ(readAt(fh, off, k), expected.substr(off, k));
+    EXPECT_EQ(readAt(fh, 30 * k + 10, 5000), expected.substr(30 * k + 10, 5000));
+    EXPECT_EQ(fs().stats().restarts.load(), 1u);
+    fs().release(fh);
+    EXPECT_TRUE(backend.liveSessions().empty());
+}
+
+// Today is direct I/O (no page cache): every byte read goes through the window, so `less`
+// paging back and tail's probing do not re-download.
+TEST_F(FsTest, DirectIoFilesServeBackwardReadsFromTheWindow) {
+    const std::string expected = dayJson("account", kToday);
+    ASSERT_GT(expected.size(), 1500u);
+    OpenResult r;
+    ASSERT_EQ(fs().open(walk("account/" + std::string(kToday) + ".json"), O_RDONLY, r), 0);
+    ASSERT_TRUE(r.directIo);
+    EXPECT_EQ(readAt(r.fh, 0, 1000), expected.substr(0, 1000));
+    EXPECT_EQ(readAt(r.fh, 200, 500), expected.substr(200, 500));
+    EXPECT_EQ(readAt(r.fh, 900, 600), expected.substr(900, 600));  // window, then the stream
+    EXPECT_EQ(readAt(r.fh, 100, 1300), expected.substr(100, 1300));
+    EXPECT_EQ(fs().stats().windowReads.load(), 3u);
+    EXPECT_EQ(fs().stats().restarts.load(), 0u);
+    fs().release(r.fh);
+}
