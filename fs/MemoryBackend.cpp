@@ -202,7 +202,10 @@ at::Session MemoryBackend::createSession(const at::Domain& domain, const at::Ses
                            "too many live sessions", 1);
     Live l;
     l.domainKey = key;
-    l.session.id = "s" + std::to_string(nextId_++);
+    // Not "s" + to_string(): GCC 12 at -O3 reports a false -Wrestrict on it (PR105329).
+    char id[24];
+    std::snprintf(id, sizeof id, "s%d", nextId_++);
+    l.session.id = id;
     l.session.space = domain.projectId;
     l.session.accountLevel = domain.accountLevel;
     l.session.start = *req.start;

@@ -1,6 +1,7 @@
 // GET /v3/events/download: exact bytes, eventTime order, Range resume, 416, pinned snapshots,
 // and GET /v3/events (status) agreeing with what a session downloads.
 #include <algorithm>
+#include <filesystem>
 
 #include "ApiFixture.h"
 
@@ -132,6 +133,26 @@ TEST_F(DownloadApi, DownloadUpdatesAccessTime) {
     auto after = bodyOf(alice->get("/v3/sessions/" + session["id"].get<std::string>()));
     EXPECT_GT(after["access-time"].get<std::string>(), before["access-time"].get<std::string>());
     EXPECT_EQ(after["create-time"], before["create-time"]);
+}
+
+// A stored file shorter than its pinned length is a clean 500 before any byte is sent, not a
+// 200 whose body stops short; atd lives on.
+TEST_F(DownloadApi, StoredFileCutShortBehindAtdsBackIs500NotACrash) {
+    size_t cut = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dataDir())) {
+        const std::string path = e.path().string();
+        if (e.is_regular_file() && e.path().extension() == ".gz" &&
+            path.find("2017-07-25") != std::string::npos) {
+            std::filesystem::resize_file(e.path(), e.file_size() / 2);
+            cut++;
+        }
+    }
+    ASSERT_EQ(cut, 3u);  // hours 09, 10, 11
+    auto res = alice->get("/v3/events/download", {{"SESSIONID", session["id"]}});
+    const std::string message = expectError(res, 500, "internal");
+    EXPECT_NE(message.find("shorter than"), std::string::npos) << message;
+    EXPECT_NE(message.find("behind atd's back"), std::string::npos) << message;
+    EXPECT_EQ(bodyOf(alice->get("/v3/events"))["days"].size(), 1u);  // still serving
 }
 
 }  // namespace

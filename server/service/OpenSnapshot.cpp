@@ -1,0 +1,95 @@
+#include "service/OpenSnapshot.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "service/ApiError.h"
+
+namespace atd {
+
+namespace {
+
+// 1 MiB: measured faster than 256 KiB (fewer pread and send calls), and a chunk is all the
+// memory one download holds.
+constexpr size_t kChunkBytes = 1024 * 1024;
+
+bool readFully(int fd, char* out, size_t n, uint64_t offset) {
+    while (n > 0) {
+        const ssize_t got = ::pread(fd, out, n, off_t(offset));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return false;
+        out += got;
+        n -= size_t(got);
+        offset += uint64_t(got);
+    }
+    return true;
+}
+
+}  // namespace
+
+OpenSnapshot::OpenSnapshot(const Store& store, const Snapshot& snapshot) {
+    uint64_t offset = 0;
+    try {
+        for (const auto& seg : snapshot.segments) {
+            if (seg.length == 0)
+                continue;
+            const auto path = store.pathOf(seg);
+            const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+            if (fd < 0) {
+                throw ApiError(500, "cannot open stored segment " + seg.file + ": " +
+                                        std::strerror(errno) +
+                                        " (the data folder was changed behind atd's back)");
+            }
+            parts_.push_back({fd, offset, seg.length});
+            struct stat st {};
+            if (::fstat(fd, &st) != 0 || uint64_t(st.st_size) < seg.length) {
+                throw ApiError(500, "stored segment " + seg.file + " is shorter than the " +
+                                        std::to_string(seg.length) +
+                                        " bytes pinned (the data folder was changed behind "
+                                        "atd's back)");
+            }
+            offset += seg.length;
+        }
+    } catch (...) {
+        closeAll();  // no destructor runs for a constructor that throws
+        throw;
+    }
+}
+
+OpenSnapshot::~OpenSnapshot() {
+    closeAll();
+}
+
+void OpenSnapshot::closeAll() {
+    for (const auto& p : parts_)
+        ::close(p.fd);
+    parts_.clear();
+}
+
+bool OpenSnapshot::writeSome(uint64_t offset, uint64_t length, httplib::DataSink& sink) {
+    buffer_.resize(kChunkBytes);
+    const size_t want = size_t(std::min<uint64_t>(kChunkBytes, length));
+    size_t filled = 0;
+    for (const auto& p : parts_) {
+        if (filled == want)
+            break;
+        const uint64_t at = offset + filled;
+        if (at >= p.start + p.length)
+            continue;
+        const uint64_t within = at - p.start;
+        const size_t n = size_t(std::min<uint64_t>(want - filled, p.length - within));
+        if (!readFully(p.fd, buffer_.data() + filled, n, within))
+            return false;
+        filled += n;
+    }
+    return filled == want && sink.write(buffer_.data(), filled);
+}
+
+}  // namespace atd
