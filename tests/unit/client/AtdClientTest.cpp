@@ -6,7 +6,6 @@
 #include <thread>
 
 #include "AtdProcess.h"
-#include "ChildProcess.h"
 #include "Inflater.h"
 #include "at/Client.h"
 

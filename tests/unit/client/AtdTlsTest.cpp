@@ -13,8 +13,8 @@ using namespace std::chrono_literals;
 class AtdTls : public ::testing::Test {
   protected:
     void SetUp() override {
-        cert_ = certs_.path() + "/cert.pem";
-        const std::string key = certs_.path() + "/key.pem";
+        cert_ = (certs_.path() / "cert.pem").string();
+        const std::string key = (certs_.path() / "key.pem").string();
         ASSERT_EQ(
             test::runToCompletion({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
                                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
