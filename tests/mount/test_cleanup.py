@@ -7,14 +7,13 @@ import os
 import subprocess
 import unittest
 
-from fixture import SESSION_TAG_PREFIX, MountTestCase, Reader, is_mounted, wait_until
+from atfs_mount import SESSION_TAG_PREFIX, atfs_sessions, is_mounted
+from fixture import MountTestCase
+from processes import wait_until
+from reader_process import Reader
 
 RELEASE_BOUND = 5.0  # seconds after close/unmount
 REMOUNT_BOUND = 15.0  # seconds for a new mount to delete a dead mount's leftovers
-
-
-def atfs_sessions(sessions):
-    return [s for s in sessions if str(s.get("tag", "")).startswith(SESSION_TAG_PREFIX)]
 
 
 class CleanupTest(MountTestCase):

@@ -8,7 +8,8 @@ import time
 import unittest
 from concurrent.futures import ThreadPoolExecutor
 
-from fixture import SESSION_TAG_PREFIX, MountTestCase
+from atfs_mount import atfs_sessions
+from fixture import MountTestCase
 
 
 def read_all(path, chunk=65536, pause=0.0):
@@ -96,7 +97,7 @@ class MaxSessionsTest(MountTestCase):
 
         def watch():
             while not stop.is_set():
-                live = [s for s in self.world.sessions() if str(s.get("tag", "")).startswith(SESSION_TAG_PREFIX)]
+                live = atfs_sessions(self.world.sessions())
                 peak[0] = max(peak[0], len(live))
                 time.sleep(0.02)
 

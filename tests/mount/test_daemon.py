@@ -12,16 +12,9 @@ import tempfile
 import unittest
 
 from atd_client import DEMO_KEY
-from fixture import (
-    MountTestCase,
-    Mount,
-    is_mounted,
-    pids_of_mount,
-    process_alive,
-    wait_until,
-    write_config,
-    _fusermount,
-)
+from atfs_mount import atfs_argv, fusermount, is_mounted, pids_of_mount, write_config
+from fixture import MountTestCase
+from processes import REPO, find_bin, process_alive, wait_until
 
 START_BOUND = 60  # seconds atfs may take to mount (or give up) before returning
 
@@ -35,7 +28,7 @@ class DaemonTest(MountTestCase):
     def tearDown(self):
         # Whatever happened, nothing of this test stays mounted or running.
         if is_mounted(self.mountpoint):
-            _fusermount("-u", self.mountpoint) or _fusermount("-uz", self.mountpoint)
+            fusermount("-u", self.mountpoint) or fusermount("-uz", self.mountpoint)
         for pid in pids_of_mount(self.mountpoint):
             if not wait_until(lambda: not process_alive(pid), 10):
                 os.kill(pid, signal.SIGKILL)
@@ -43,7 +36,7 @@ class DaemonTest(MountTestCase):
 
     def run_atfs(self, config, foreground=False):
         """Runs atfs with its output in a file (a daemon may keep a pipe open) and waits."""
-        argv = Mount.argv(_Args(self.mountpoint, config), foreground=foreground)
+        argv = atfs_argv(self.mountpoint, config, foreground=foreground)
         with tempfile.TemporaryFile() as out:
             proc = subprocess.Popen(argv, stdout=out, stderr=out, stdin=subprocess.DEVNULL)
             try:
@@ -67,18 +60,17 @@ class DaemonTest(MountTestCase):
             self.assertEqual(f.read(), self.world.client.download(domain, day))
         pids = pids_of_mount(self.mountpoint)
         self.assertEqual(len(pids), 1, "one atfs daemon serves the mount")
-        self.assertTrue(_fusermount("-u", self.mountpoint))
+        self.assertTrue(fusermount("-u", self.mountpoint))
         self.assertTrue(wait_until(lambda: not process_alive(pids[0]), 30), "the daemon outlived its unmount")
         self.assertEqual(self.world.wait_no_sessions(timeout=5), [])
 
     def test_mount_helper_for_fstab(self):
         # What mount(8) runs for an fstab line of type fuse.atfs: mount.atfs SOURCE DIR -o OPTS,
         # with mount-only options (_netdev, nofail) in OPTS.
-        repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        helper = os.path.join(repo, "fs", "mount.atfs")
+        helper = os.path.join(REPO, "fs", "mount.atfs")
         self.assertTrue(os.path.exists(helper), helper)
         config = write_config(self.world.tmp, self.world.atd.endpoint, DEMO_KEY)
-        env = dict(os.environ, PATH=os.path.dirname(Mount.argv(_Args("x", "y"))[0]) + ":" + os.environ["PATH"])
+        env = dict(os.environ, PATH=os.path.dirname(find_bin("atfs", "ATFS_BIN")) + ":" + os.environ["PATH"])
         done = subprocess.run(["sh", helper, "none", self.mountpoint, "-o", "config=%s,_netdev,nofail,max_sessions=3" % config],
                               capture_output=True, timeout=START_BOUND, env=env, stdin=subprocess.DEVNULL)
         self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
@@ -86,7 +78,7 @@ class DaemonTest(MountTestCase):
         with open(os.path.join(self.mountpoint, ".atfs", "status.json")) as f:
             status = json.load(f)
         self.assertEqual(status.get("max_sessions_per_domain"), 3, "the helper passed max_sessions=3 on")
-        self.assertTrue(_fusermount("-u", self.mountpoint))
+        self.assertTrue(fusermount("-u", self.mountpoint))
 
     def assertRefused(self, done, words):
         out = (done.stdout + done.stderr).decode(errors="replace")
@@ -124,15 +116,6 @@ class DaemonTest(MountTestCase):
     def test_missing_config(self):
         missing = os.path.join(self.world.tmp, "no-such-config.json")
         self.assertRefused(self.run_atfs(missing), re.escape("no-such-config.json") + "|not found|no such")
-
-
-class _Args:
-    """Just enough of a Mount for Mount.argv."""
-
-    def __init__(self, mountpoint, config):
-        self.mountpoint = mountpoint
-        self.config = config
-        self.options = ""
 
 
 if __name__ == "__main__":

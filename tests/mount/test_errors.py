@@ -8,7 +8,8 @@ import subprocess
 import unittest
 
 from atd_client import AUDITOR_KEY
-from fixture import MountTestCase, Reader, World
+from fixture import MountTestCase, World
+from reader_process import Reader
 
 EIO_BOUND = 90  # seconds a read may take to fail once atd is gone
 

@@ -11,7 +11,9 @@ import stat
 import subprocess
 import unittest
 
-from fixture import CountingProxy, MountTestCase, World, shift_day, utc_today
+from counting_proxy import CountingProxy
+from dataset import shift_day, utc_today
+from fixture import MountTestCase, World
 
 LINKS = {"today.json", "yesterday.json"}
 

@@ -6,7 +6,8 @@ import errno
 import os
 import unittest
 
-from fixture import MountTestCase, day_range, shift_day
+from dataset import day_range, shift_day
+from fixture import MountTestCase
 
 
 class RangeTest(MountTestCase):
