@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "Backend.h"
+#include "at/Gzip.h"
 
 namespace atfs {
 
@@ -92,7 +93,8 @@ class MemoryBackend : public Backend {
     std::atomic<int> spacesCalls_{0};
 };
 
-// gzip-compresses `data` as one member (zlib), as the service stores events.
-std::string gzipMember(const std::string& data);
+// gzip-compresses `data` as one member (zlib, level 1), as the service stores events; the one
+// copy lives in at/Gzip.h.
+using at::gzipMember;
 
 }  // namespace atfs

@@ -6,14 +6,6 @@
 
 namespace at {
 
-bool isalAvailable() {
-#ifdef ATFS_HAVE_ISAL
-    return true;
-#else
-    return false;
-#endif
-}
-
 std::unique_ptr<Inflater> makeInflater(InflaterKind kind) {
     if (kind == InflaterKind::Isal) {
         if (auto isal = makeIsalInflater())

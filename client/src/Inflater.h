@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <memory>
 
+#include "at/Gzip.h"  // at::isalAvailable, which this header used to declare
+
 namespace at {
 
 class Inflater {
@@ -29,8 +31,6 @@ class Inflater {
 };
 
 enum class InflaterKind { Zlib, Isal };
-
-bool isalAvailable();
 
 // The runtime choice: ISA-L when built with it, unless ATFS_INFLATER=zlib.
 std::unique_ptr<Inflater> makeInflater();

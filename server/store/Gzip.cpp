@@ -97,14 +97,6 @@ void isalMember(std::string& out, std::string_view data) {
 
 }  // namespace
 
-bool isalAvailable() {
-#ifdef ATFS_HAVE_ISAL
-    return true;
-#else
-    return false;
-#endif
-}
-
 Compressor defaultCompressor() {
     return isalAvailable() ? Compressor::Isal : Compressor::Zlib;
 }

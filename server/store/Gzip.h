@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "at/Gzip.h"
+
 namespace atd {
 
 enum class Compressor {
@@ -12,7 +14,8 @@ enum class Compressor {
     Isal,  // ISA-L igzip level 1, several times faster; only when built with libisal
 };
 
-bool isalAvailable();
+// Shared with libatclient (at/Gzip.h); kept under this name for atd's callers.
+using at::isalAvailable;
 // ISA-L when available, zlib otherwise.
 Compressor defaultCompressor();
 

@@ -1,9 +1,6 @@
 #include "TestGzip.h"
 
-#include <zlib.h>
-
 #include <random>
-#include <stdexcept>
 
 namespace at::test {
 
@@ -18,24 +15,6 @@ std::string makeEventLines(size_t count, uint32_t seed) {
                ":28.54+0000\"," + "\"action\":\"" + actions[rng() % 4] +
                "\",\"outcome\":\"success\",\"nonce\":" + std::to_string(rng()) + "}\n";
     }
-    return out;
-}
-
-std::string gzipMember(const std::string& text, int level) {
-    z_stream z{};
-    if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-        throw std::runtime_error("deflateInit2");
-    }
-    std::string out(deflateBound(&z, uLong(text.size())) + 64, '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-    z.avail_in = uInt(text.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = uInt(out.size());
-    const int rc = deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    if (rc != Z_STREAM_END)
-        throw std::runtime_error("deflate did not finish");
     return out;
 }
 

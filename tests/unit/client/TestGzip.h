@@ -4,15 +4,21 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "at/Gzip.h"
 
 namespace at::test {
 
 // `count` CADF-like events, one JSON object per line, deterministic for a seed.
 std::string makeEventLines(size_t count, uint32_t seed);
 
-// One gzip member of `text`.
-std::string gzipMember(const std::string& text, int level = 6);
+// One gzip member of `text`, by the shared at::gzipMember; these tests keep zlib's default
+// level 6 as their default (at::gzipMember's is 1).
+inline std::string gzipMember(std::string_view text, int level = 6) {
+    return at::gzipMember(text, level);
+}
 
 // The text split into `members` parts, each its own gzip member, concatenated.
 std::string gzipMembers(const std::string& text, size_t members);
