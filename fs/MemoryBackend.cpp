@@ -1,7 +1,5 @@
 #include "MemoryBackend.h"
 
-#include <zlib.h>
-
 #include <chrono>
 #include <cstring>
 #include <thread>

@@ -42,4 +42,10 @@ int SessionGate::inUse(const std::string& domain) const {
     return it == queues_.end() ? 0 : it->second.used;
 }
 
+int SessionGate::waiting(const std::string& domain) const {
+    std::lock_guard lk(mu_);
+    auto it = queues_.find(domain);
+    return it == queues_.end() ? 0 : int(it->second.waiting.size());
+}
+
 }  // namespace atfs

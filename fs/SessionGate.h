@@ -24,6 +24,7 @@ class SessionGate {
                  const std::function<bool()>& cancelled = {});
     void release(const std::string& domain);
     int inUse(const std::string& domain) const;
+    int waiting(const std::string& domain) const;  // readers queued for a slot
     int limit() const { return limit_; }
 
   private:

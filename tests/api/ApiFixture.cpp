@@ -5,6 +5,8 @@
 
 #include <fstream>
 
+#include "at/Gzip.h"
+
 namespace atdtest {
 
 namespace {
@@ -51,17 +53,7 @@ std::string eventLine(const std::string& id, const std::string& eventTime) {
 }
 
 std::string gzipBytes(const std::string& plain) {
-    z_stream zs{};
-    deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-    std::string out(deflateBound(&zs, plain.size()) + 64, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
-    zs.avail_in = uInt(plain.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = uInt(out.size());
-    deflate(&zs, Z_FINISH);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
+    return at::gzipMember(plain, 6);
 }
 
 std::string gunzipAll(const std::string& gz) {

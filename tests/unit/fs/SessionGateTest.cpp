@@ -77,7 +77,12 @@ TEST(SessionGate, FifoOrder) {
             }
             gate.release("d");
         });
-        std::this_thread::sleep_for(30ms);  // queue them in a known order
+        // Queue them in a known order: the next starts once this one is in line (a fixed
+        // sleep was not enough on a loaded machine).
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (gate.waiting("d") < i + 1 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(1ms);
+        ASSERT_EQ(gate.waiting("d"), i + 1);
     }
     gate.release("d");
     for (auto& t : threads)
