@@ -1,5 +1,6 @@
 #include "SessionReaper.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "ErrnoMap.h"
@@ -31,6 +32,31 @@ bool SessionReaper::deleteOnce(Backend& backend, const LiveSession& s, Stats& st
         reportError(when, s.file, s.id, e);
         return false;
     }
+}
+
+bool SessionReaper::deleteAndForget(const LiveSession& s, const char* when) {
+    if (!deleteOnce(backend_, s, stats_, when))
+        return false;
+    live_.remove(s.id);
+    return true;
+}
+
+void SessionReaper::drain(std::chrono::milliseconds bound) {
+    stop();
+    const auto deadline = std::chrono::steady_clock::now() + bound;
+    auto pause = std::chrono::milliseconds(250);
+    for (;;) {
+        size_t left = 0;
+        for (const LiveSession& s : live_.snapshot())
+            left += !deleteAndForget(s, "delete session at unmount");
+        if (left == 0 || std::chrono::steady_clock::now() + pause > deadline)
+            break;
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(4000));
+    }
+    for (const LiveSession& s : live_.snapshot())
+        logLine("atfs: session " + s.id + " of " + s.file +
+                " could not be deleted before unmount; the next mount by this user removes it");
 }
 
 void SessionReaper::adopt(const LiveSession& session) {
@@ -69,9 +95,8 @@ void SessionReaper::run() {
         lk.unlock();
         size_t deleted = 0;
         for (const LiveSession& s : batch) {
-            if (deleteOnce(backend_, s, stats_, "retry deleting session")) {
+            if (deleteAndForget(s, "retry deleting session")) {
                 logLine("atfs: deleted session " + s.id + " of " + s.file + " on retry");
-                live_.remove(s.id);
                 ++deleted;
                 std::lock_guard relk(mu_);
                 pending_.erase(s.id);

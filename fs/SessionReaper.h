@@ -18,8 +18,6 @@ namespace atfs {
 
 class SessionReaper {
   public:
-    using Clock = std::chrono::steady_clock;
-
     SessionReaper(Backend& backend, LiveSessions& live, Stats& stats,
                   std::chrono::milliseconds firstRetry = std::chrono::seconds(1),
                   std::chrono::milliseconds maxRetry = std::chrono::seconds(30));
@@ -29,8 +27,11 @@ class SessionReaper {
 
     // Takes over a session whose delete just failed; it stays in LiveSessions until deleted.
     void adopt(const LiveSession& session);
-    // Stops the background retries (unmount deletes what is left itself).
+    // Stops the background retries.
     void stop();
+    // Unmount: stops the background retries, then deletes every session still live, retrying
+    // with backoff within `bound` (the service may be restarting); logs what is left.
+    void drain(std::chrono::milliseconds bound);
 
     // One delete attempt: true when the session is gone (deleted now, or already unknown).
     static bool deleteOnce(Backend& backend, const LiveSession& session, Stats& stats,
@@ -38,6 +39,8 @@ class SessionReaper {
 
   private:
     void run();
+    // deleteOnce, and out of LiveSessions when it worked.
+    bool deleteAndForget(const LiveSession& session, const char* when);
 
     Backend& backend_;
     LiveSessions& live_;

@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <thread>
 
 #include "ControlFiles.h"
 #include "ErrnoMap.h"
@@ -273,26 +272,7 @@ void TrailFs::shutdown() {
         if (file->stream)
             file->stream->close();
     // What is still live: sessions of streams inside a read, and deletes that failed earlier.
-    // The service may be restarting: keep trying, bounded, before giving up on the server side.
-    reaper_.stop();
-    const auto deadline = std::chrono::steady_clock::now() + options_.unmountDeleteTimeout;
-    auto pause = std::chrono::milliseconds(250);
-    for (;;) {
-        size_t left = 0;
-        for (const LiveSession& s : live_.snapshot()) {
-            if (SessionReaper::deleteOnce(backend_, s, stats_, "delete session at unmount"))
-                live_.remove(s.id);
-            else
-                ++left;
-        }
-        if (left == 0 || std::chrono::steady_clock::now() + pause > deadline)
-            break;
-        std::this_thread::sleep_for(pause);
-        pause = std::min(pause * 2, std::chrono::milliseconds(4000));
-    }
-    for (const LiveSession& s : live_.snapshot())
-        logLine("atfs: session " + s.id + " of " + s.file +
-                " could not be deleted before unmount; the next mount by this user removes it");
+    reaper_.drain(options_.unmountDeleteTimeout);
 }
 
 std::string TrailFs::renderControl(ControlKind kind) {

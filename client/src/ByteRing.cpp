@@ -90,6 +90,20 @@ void ByteRing::consume(size_t n) {
     writable_.notify_one();
 }
 
+size_t ByteRing::read(char* dst, size_t n) {
+    size_t out = 0;
+    while (out < n) {
+        const std::span<const char> ready = peek();
+        if (ready.empty())
+            break;
+        const size_t k = std::min(ready.size(), n - out);
+        std::memcpy(dst + out, ready.data(), k);
+        consume(k);
+        out += k;
+    }
+    return out;
+}
+
 void ByteRing::cancel() {
     {
         std::lock_guard lock(mutex_);

@@ -32,6 +32,8 @@ class ByteRing {
     // span at a clean end; rethrows the producer's error. Valid until consume().
     std::span<const char> peek();
     void consume(size_t n);
+    // Consumer: copies out up to n bytes (peek + consume), short only at the end.
+    size_t read(char* dst, size_t n);
     // Consumer: gone; wakes and stops the producer, and any peek() (which returns empty).
     void cancel();
 

@@ -1,6 +1,5 @@
 #include "DownloadStreams.h"
 
-#include <cstring>
 #include <span>
 #include <thread>
 
@@ -40,16 +39,7 @@ class RawStream final : public RingStream {
     using RingStream::RingStream;
 
     size_t read(char* buf, size_t n) override {
-        size_t out = 0;
-        while (out < n) {
-            const std::span<const char> input = ring_.peek();
-            if (input.empty())
-                break;
-            const size_t k = std::min(input.size(), n - out);
-            std::memcpy(buf + out, input.data(), k);
-            ring_.consume(k);
-            out += k;
-        }
+        const size_t out = ring_.read(buf, n);
         position_ += out;
         return out;
     }
@@ -75,16 +65,7 @@ class InflatingStream final : public RingStream {
     }
 
     size_t read(char* buf, size_t n) override {
-        size_t out = 0;
-        while (out < n) {
-            const std::span<const char> ready = out_.peek();  // rethrows the inflate error
-            if (ready.empty())
-                break;
-            const size_t k = std::min(ready.size(), n - out);
-            std::memcpy(buf + out, ready.data(), k);
-            out_.consume(k);
-            out += k;
-        }
+        const size_t out = out_.read(buf, n);  // rethrows the inflate error
         position_ += out;
         return out;
     }

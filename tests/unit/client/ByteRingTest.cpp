@@ -108,6 +108,23 @@ TEST(ByteRing, ErrorComesAfterTheBytesBeforeIt) {
     EXPECT_THROW(ring.peek(), std::runtime_error);
 }
 
+TEST(ByteRing, ReadFillsTheWholeRequestAcrossTheWrapAndIsShortOnlyAtTheEnd) {
+    ByteRing ring(100);
+    const std::string data = pattern(1000);
+    std::thread producer([&] {
+        for (size_t at = 0; at < data.size(); at += 70)
+            ASSERT_TRUE(ring.write(data.data() + at, std::min<size_t>(70, data.size() - at)));
+        ring.finish();
+    });
+    std::string got(300, '\0');
+    for (size_t at = 0; at < 900; at += 300)
+        ASSERT_EQ(ring.read(got.data(), 300), 300u) << at;  // more than the ring holds
+    EXPECT_EQ(ring.read(got.data(), 300), 100u);
+    EXPECT_EQ(got.substr(0, 100), data.substr(900));
+    EXPECT_EQ(ring.read(got.data(), 300), 0u);
+    producer.join();
+}
+
 TEST(ByteRing, CommitOfZeroIsANoOp) {
     ByteRing ring(16);
     (void)ring.writable();
