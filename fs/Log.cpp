@@ -1,29 +1,22 @@
 #include "Log.h"
 
-#include <syslog.h>
-
-#include <atomic>
-#include <cstdio>
-
 namespace atfs {
 
-namespace {
-std::atomic<bool> useSyslog{false};
-}
-
-void logToSyslog(bool enabled) {
-    if (enabled)
-        openlog("atfs", LOG_PID, LOG_DAEMON);
-    useSyslog = enabled;
+at::Logger& processLog() {
+    static at::Logger log("atfs");
+    return log;
 }
 
 void logLine(const std::string& line) {
-    if (useSyslog) {
-        syslog(LOG_WARNING, "%s", line.c_str());
-        return;
-    }
-    // One fprintf per line so concurrent threads do not interleave within a line.
-    std::fprintf(stderr, "atfs: %s\n", line.c_str());
+    processLog().write(at::LogLevel::Warning, line);
+}
+
+void logInfo(const std::string& line) {
+    processLog().write(at::LogLevel::Info, line);
+}
+
+void logDebug(const std::string& line) {
+    processLog().write(at::LogLevel::Debug, line);
 }
 
 }  // namespace atfs

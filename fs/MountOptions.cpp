@@ -1,6 +1,6 @@
 #include "MountOptions.h"
 
-#include <charconv>
+#include "TrailFs.h"
 
 namespace atfs {
 
@@ -12,43 +12,13 @@ bool isFstabOnlyOption(const std::string& o) {
 
 namespace {
 
-bool parseNumber(const std::string& text, uint64_t lo, uint64_t hi, uint64_t& out) {
-    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc() && p == text.data() + text.size() && out >= lo && out <= hi;
-}
-
 std::string applyOption(const std::string& opt, MountOptions& o) {
     const size_t eq = opt.find('=');
     const std::string key = opt.substr(0, eq);
-    const std::string value = eq == std::string::npos ? "" : opt.substr(eq + 1);
-    uint64_t n = 0;
-    if (key == "endpoint")
-        o.endpoint = value;
-    else if (key == "config")
-        o.config = value;
-    else if (key == "cacert")
-        o.cacert = value;
-    else if (opt == "insecure")
-        o.insecure = true;
-    else if (key == "max_sessions") {
-        if (!parseNumber(value, 1, 30, n))
-            return "max_sessions must be 1..30 (the service allows 30 per space)";
-        o.maxSessions = int(n);
-    } else if (key == "memory_budget") {
-        if (!parseNumber(value, 8, 1 << 20, n))
-            return "memory_budget is in MiB, at least 8";
-        o.memoryBudgetMiB = n;
-    } else if (key == "cache_ttl") {
-        if (!parseNumber(value, 0, 86400, n))
-            return "cache_ttl is in seconds, 0..86400";
-        o.cacheTtlSeconds = int(n);
-    } else if (key == "session_wait") {
-        if (!parseNumber(value, 1, 3600, n))
-            return "session_wait is in seconds, 1..3600";
-        o.gateTimeoutSeconds = int(n);
-    } else if (!isFstabOnlyOption(opt) && !opt.empty()) {
+    if (Option* ours = o.list.find(key))
+        return ours->set(eq == std::string::npos ? nullptr : opt.c_str() + eq + 1);
+    if (!isFstabOnlyOption(opt) && !opt.empty())
         o.fuseOptions.push_back(opt);
-    }
     return "";
 }
 
@@ -61,6 +31,8 @@ std::string parseMountArgs(const std::vector<std::string>& args, MountOptions& o
             o.help = true;
         else if (a == "-V" || a == "--version")
             o.version = true;
+        else if (a.starts_with("--print-options="))
+            o.printOptions = a.substr(a.find('=') + 1);
         else if (a == "-f")
             o.foreground = true;
         else if (a == "-d")
@@ -87,25 +59,36 @@ std::string parseMountArgs(const std::vector<std::string>& args, MountOptions& o
             return "unexpected argument " + a + " (one mountpoint only)";
         }
     }
-    if (o.mountpoint.empty() && !o.help && !o.version)
+    if (!o.printOptions.empty() && !at::parseDocFormat(o.printOptions))
+        return "bad option --print-options=" + o.printOptions + ": takes usage, markdown or man";
+    if (o.mountpoint.empty() && !o.help && !o.version && o.printOptions.empty())
         return "missing MOUNTPOINT (see --help)";
     return "";
+}
+
+std::string printOptions(const std::string& format) {
+    auto f = at::parseDocFormat(format);
+    return f ? at::renderOptionDocs(MountOptions{}.list.docs(), *f, "=") : "";
 }
 
 std::string usageText() {
     return "usage: atfs MOUNTPOINT [-o OPTIONS] [-f] [-d] [--help] [--version]\n"
            "Mounts the Activity Tracker audit trail the saved credentials (atctl login) see.\n"
-           "options (-o, comma separated):\n"
-           "  endpoint=URL       service URL (default: the config file's)\n"
-           "  config=FILE        credentials file (default: ~/.config/atfs/config.json)\n"
-           "  cacert=FILE        PEM CA bundle for TLS\n"
-           "  insecure           skip TLS verification (self-signed test servers only)\n"
-           "  max_sessions=N     live download sessions per domain before reads queue (8)\n"
-           "  memory_budget=MIB  memory for all read windows together (256)\n"
-           "  cache_ttl=SECONDS  how long listings and sizes of past days are cached (30)\n"
-           "  session_wait=SECONDS  longest a read queues for a session slot (120)\n"
+           "options (-o, comma separated) [default]:\n" +
+           printOptions("usage") +
            "  any other option is passed to libfuse (allow_other, ...)\n"
-           "  -f  stay in the foreground   -d  foreground with FUSE debug output\n";
+           "  -f  stay in the foreground   -d  foreground with FUSE debug output\n"
+           "  --print-options=markdown|man  the options above for README.md / man/atfs.1\n";
+}
+
+FsOptions fsOptionsFrom(const MountOptions& o) {
+    FsOptions f;
+    f.maxSessionsPerDomain = o.maxSessions.value;
+    f.memoryBudget = o.memoryBudgetMiB.value << 20;
+    f.cacheTtl = std::chrono::seconds(o.cacheTtlSeconds.value);
+    f.todayTtl = std::min(f.todayTtl, f.cacheTtl);
+    f.gateTimeout = std::chrono::seconds(o.gateTimeoutSeconds.value);
+    return f;
 }
 
 }  // namespace atfs

@@ -1,28 +1,72 @@
 // The command line, in the mount.fuse convention:
 //   atfs MOUNTPOINT [-o endpoint=URL,config=FILE,...] [-f] [-d] [--help] [--version]
 // Our -o options are consumed here; every other -o option goes to libfuse (allow_other...).
+//
+// Every -o option is declared once, below: its type, name, default, bounds and help. The
+// parser, --help, --print-options (which writes README.md's table and man/atfs.1's OPTIONS
+// through scripts/update-option-docs) all read this list; adding an option is one line here.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "OptionList.h"
+
 namespace atfs {
 
+struct FsOptions;
+
 struct MountOptions {
+    OptionList list;  // first: the options below register with it
+    Text endpoint{list, "endpoint", "URL", "the config file's", "service URL"};
+    Text config{list, "config", "FILE", "$XDG_CONFIG_HOME/atfs/config.json",
+                "credentials saved by atctl login"};
+    Text cacert{list, "cacert", "FILE", "the system CAs",
+                "PEM bundle to verify the service's TLS certificate with"};
+    Flag insecure{list, "insecure", "do not verify TLS certificates (self-signed test services)"};
+    Number<int> maxSessions{list,
+                            "max_sessions",
+                            "N",
+                            8,
+                            1,
+                            30,
+                            "live download sessions per domain; more readers queue (the "
+                            "service allows 30 per space)"};
+    Number<uint64_t> memoryBudgetMiB{
+        list, "memory_budget", "MIB", 256, 8, 1 << 20, "memory in MiB all read windows draw from"};
+    Number<int> cacheTtlSeconds{list,
+                                "cache_ttl",
+                                "SECONDS",
+                                30,
+                                0,
+                                86400,
+                                "how long listings and sizes of past days are cached (today's "
+                                "live 2 s); SIGHUP flushes"};
+    Number<int> gateTimeoutSeconds{list,
+                                   "session_wait",
+                                   "SECONDS",
+                                   120,
+                                   1,
+                                   3600,
+                                   "longest a read queues for a session slot, then EIO"};
+    Text log{list, "log", "stderr|syslog|FILE", "syslog, stderr with -f",
+             "where log lines go (syslog: facility daemon, tag atfs)"};
+    Choice logLevel{list,
+                    "log_level",
+                    "info",
+                    {"error", "warning", "info", "debug"},
+                    "least severe level logged; debug adds a line per session"};
+    Text syslogSocket{list, "syslog_socket", "PATH", "/dev/log",
+                      "the syslog socket log=syslog writes to"};
+
+    // Not -o options.
     std::string mountpoint;
-    std::string endpoint;  // overrides the config file's
-    std::string config;    // default: at::defaultConfigPath()
-    std::string cacert;
-    bool insecure = false;
-    int maxSessions = 8;  // live sessions per domain before reads queue
-    uint64_t memoryBudgetMiB = 256;
-    int cacheTtlSeconds = 30;
-    int gateTimeoutSeconds = 120;  // longest a read waits for a session slot
     bool foreground = false;
     bool debug = false;
     bool help = false;
     bool version = false;
+    std::string printOptions;              // --print-options=usage|markdown|man
     std::vector<std::string> fuseOptions;  // passed through to libfuse
 };
 
@@ -33,5 +77,10 @@ std::string parseMountArgs(const std::vector<std::string>& args, MountOptions& o
 bool isFstabOnlyOption(const std::string& option);
 
 std::string usageText();
+// The -o options for README.md ("markdown") or man/atfs.1 ("man"); empty for another name.
+std::string printOptions(const std::string& format);
+
+// The filesystem's settings from the command line's; the rest keep FsOptions' defaults.
+FsOptions fsOptionsFrom(const MountOptions& options);
 
 }  // namespace atfs

@@ -93,11 +93,24 @@ int main(int argc, char** argv) {
         std::fputs(atfs::usageText().c_str(), stdout);
         return 0;
     }
+    if (!opt.printOptions.empty()) {
+        std::fputs(atfs::printOptions(opt.printOptions).c_str(), stdout);
+        return 0;
+    }
     if (opt.version) {
         std::printf("atfs 0.1.0 (libfuse %s)\n", fuse_pkgversion());
         return 0;
     }
     StartupReport report;
+    // In the foreground (or when asked) the log is stderr from the start; a background
+    // mount switches to syslog once it has detached, unless -o log= says otherwise.
+    const auto level = *at::parseLogLevel(opt.logLevel.value);
+    const std::string logTo = !opt.log.value.empty() ? opt.log.value
+                              : opt.foreground       ? "stderr"
+                                                     : "syslog";
+    if (std::string err = atfs::processLog().open(logTo == "syslog" ? "stderr" : logTo, level);
+        !err.empty())
+        return fail(report, err);
 
     struct stat st {};
     if (::stat(opt.mountpoint.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
@@ -112,16 +125,16 @@ int main(int argc, char** argv) {
 
     at::Config config;
     try {
-        config = at::loadConfig(opt.config.empty() ? at::defaultConfigPath()
-                                                   : std::filesystem::path(opt.config));
+        config = at::loadConfig(opt.config.value.empty() ? at::defaultConfigPath()
+                                                         : std::filesystem::path(opt.config.value));
     } catch (const at::ApiError& e) {
         return fail(report, e.what());
     }
-    if (!opt.endpoint.empty())
-        config.endpoint = opt.endpoint;
-    if (!opt.cacert.empty())
-        config.caCert = opt.cacert;
-    if (opt.insecure)
+    if (!opt.endpoint.value.empty())
+        config.endpoint = opt.endpoint.value;
+    if (!opt.cacert.value.empty())
+        config.caCert = opt.cacert.value;
+    if (opt.insecure.value)
         config.insecure = true;
 
     // Fork before any thread or curl initialization: the child inherits neither.
@@ -151,12 +164,7 @@ int main(int argc, char** argv) {
         return fail(report, "cannot log in to " + config.endpoint + ": " + e.what());
     }
 
-    atfs::FsOptions fsOpt;
-    fsOpt.maxSessionsPerDomain = opt.maxSessions;
-    fsOpt.memoryBudget = opt.memoryBudgetMiB << 20;
-    fsOpt.cacheTtl = std::chrono::seconds(opt.cacheTtlSeconds);
-    fsOpt.todayTtl = std::min(fsOpt.todayTtl, fsOpt.cacheTtl);
-    fsOpt.gateTimeout = std::chrono::seconds(opt.gateTimeoutSeconds);
+    atfs::FsOptions fsOpt = atfs::fsOptionsFrom(opt);
     fsOpt.accountProject = config.spaceGuid;
     const std::string host = hostName();
     fsOpt.tag = atfs::formatTag({host, int(::getpid()), mountpoint});
@@ -166,7 +174,7 @@ int main(int argc, char** argv) {
             atfs::deleteStaleSessions(backend, at::Domain{spaces.spaces.front().guid, false}, host,
                                       int(::getpid()), atfs::isAtfsProcess);
         if (n > 0)
-            std::fprintf(stderr, "atfs: deleted %d stale session(s) of crashed mounts\n", n);
+            atfs::logInfo("deleted " + std::to_string(n) + " stale session(s) of crashed mounts");
     }
 
     atfs::TrailFs fs(backend, fsOpt);
@@ -208,12 +216,14 @@ int main(int argc, char** argv) {
 
     if (!opt.foreground) {
         report.send(true, "");
-        atfs::logToSyslog(true);
+        if (logTo == "syslog")
+            atfs::processLog().open("syslog", level, opt.syslogSocket.value);
         const int null = ::open("/dev/null", O_RDWR);
         if (null >= 0) {
             ::dup2(null, 0);
             ::dup2(null, 1);
-            ::dup2(null, 2);
+            if (logTo != "stderr")  // asked for: a service manager reads it
+                ::dup2(null, 2);
             if (null > 2)
                 ::close(null);
         }

@@ -8,6 +8,7 @@
 
 #include "service/ApiError.h"
 #include "service/Housekeeper.h"
+#include "service/Log.h"
 #include "service/Routes.h"
 #include "service/ServiceContext.h"
 #include "store/Store.h"
@@ -21,11 +22,8 @@ using SteadyClock = std::chrono::steady_clock;
 // Set when routing starts, read by the logger on the same worker thread.
 thread_local SteadyClock::time_point tRequestStart;
 
-std::mutex gLogMutex;
-
 void logLine(const std::string& line) {
-    std::lock_guard lock(gLogMutex);
-    std::cerr << line << std::endl;
+    logInfo(line);
 }
 
 // The reply for an error httplib produced itself (unknown path, body too large, bad request
@@ -66,7 +64,7 @@ void replyForException(const httplib::Request& req, httplib::Response& res, std:
         replyError(res, 500,
                    "internal error on " + req.method + " " + req.path + ": " + e.what() +
                        " (see atd's log)");
-        logLine("atd: " + req.method + " " + req.path + " failed: " + e.what());
+        logWarning(req.method + " " + req.path + " failed: " + e.what());
     } catch (...) {
         replyError(res, 500, "internal error on " + req.method + " " + req.path);
     }
@@ -108,7 +106,7 @@ AtdServer::AtdServer(ServeOptions options) : impl_(std::make_unique<Impl>()) {
     m.store->collectGarbage();
     m.store->applyRetention();
     if (!m.options.quiet && restored > 0) {
-        logLine("atd: restored " + std::to_string(restored) + " session(s)");
+        logLine("restored " + std::to_string(restored) + " session(s)");
     }
     m.ctx = std::make_unique<ServiceContext>(
         ServiceContext{*m.store, *m.users, *m.tokens, *m.sessions});

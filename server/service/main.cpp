@@ -10,29 +10,11 @@
 
 #include "demo/Demo.h"
 #include "service/AtdServer.h"
+#include "service/ServeFlags.h"
 
 namespace {
 
 constexpr int kExitUsage = 2;
-
-bool parseListen(const std::string& text, atd::ServeOptions& options) {
-    auto colon = text.rfind(':');
-    if (colon == std::string::npos || colon == 0) {
-        return false;
-    }
-    try {
-        size_t used = 0;
-        auto port = std::stoi(text.substr(colon + 1), &used);
-        if (used != text.size() - colon - 1 || port < 0 || port > 65535) {
-            return false;
-        }
-        options.host = text.substr(0, colon);
-        options.port = port;
-        return true;
-    } catch (const std::exception&) {
-        return false;
-    }
-}
 
 // SIGTERM/SIGINT are blocked in every thread and taken here, so a signal never interrupts a
 // worker mid-reply; the server then stops accepting and run() returns.
@@ -107,30 +89,16 @@ int demo(const atd::DemoOptions& options) {
 
 int main(int argc, char** argv) {
     CLI::App app{"atd: a local Activity Tracker service (API v3)"};
-    app.require_subcommand(1);
+    app.require_subcommand(0, 1);
 
-    atd::ServeOptions serveOptions;
-    std::string listen = "127.0.0.1:0";
-    int64_t tokenTtl = 3600, idleTimeout = 0;
+    atd::ServeFlags serveFlags;
     auto* serveCmd = app.add_subcommand("serve", "serve the API over HTTP(S)");
-    serveCmd->add_option("--data", serveOptions.dataDir, "data folder")->required();
-    serveCmd->add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)")
-        ->capture_default_str();
-    serveCmd->add_option("--users", serveOptions.usersFile, "users file (default DATA/users.json)");
-    serveCmd->add_option("--tls-cert", serveOptions.tlsCert, "PEM certificate: serve HTTPS");
-    serveCmd->add_option("--tls-key", serveOptions.tlsKey, "PEM private key of --tls-cert");
-    serveCmd->add_option("--token-ttl", tokenTtl, "token lifetime in seconds")
-        ->check(CLI::Range(int64_t(1), int64_t(86400 * 365)))
-        ->capture_default_str();
-    serveCmd
-        ->add_option("--session-idle-timeout", idleTimeout,
-                     "delete sessions idle this many seconds (0: never)")
-        ->check(CLI::Range(int64_t(0), int64_t(86400 * 365)))
-        ->capture_default_str();
-    serveCmd->add_option("--threads", serveOptions.threads, "worker threads (concurrent requests)")
-        ->check(CLI::Range(1, 1024))
-        ->capture_default_str();
-    serveCmd->add_flag("--quiet", serveOptions.quiet, "no per-request log lines");
+    const std::vector<at::OptionDoc> serveDocs = atd::declareServeFlags(*serveCmd, serveFlags);
+    std::string printOptions;
+    app.add_option("--print-options", printOptions,
+                   "print the serve flags for README.md or man/atd.8, and exit")
+        ->type_name("markdown|man")
+        ->check(CLI::IsMember({"usage", "markdown", "man"}));
 
     atd::DemoOptions demoOptions;
     std::string lastDay;
@@ -145,9 +113,14 @@ int main(int argc, char** argv) {
 
     try {
         app.parse(argc, argv);
-        if (serveCmd->parsed() && !parseListen(listen, serveOptions)) {
-            throw CLI::ValidationError("--listen", "must be HOST:PORT, e.g. 127.0.0.1:8080");
+        if (!printOptions.empty()) {
+            std::fputs(
+                at::renderOptionDocs(serveDocs, *at::parseDocFormat(printOptions), " ").c_str(),
+                stdout);
+            return 0;
         }
+        if (!serveCmd->parsed() && !demoCmd->parsed())
+            throw CLI::RequiredError("a subcommand (serve or demo)");
         if (demoCmd->parsed() && !lastDay.empty()) {
             demoOptions.lastDay = at::Date::parse(lastDay);
             if (!demoOptions.lastDay) {
@@ -159,13 +132,15 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForAllHelp& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::cerr << "atd: " << e.what() << "\n\n" << app.help() << std::flush;
+        std::cerr << "atd: " << e.what() << " (see atd serve --help)" << std::endl;
         return kExitUsage;
     }
-    serveOptions.tokenTtl = std::chrono::seconds(tokenTtl);
-    serveOptions.sessionIdleTimeout = std::chrono::seconds(idleTimeout);
     if (serveCmd->parsed()) {
-        return serve(serveOptions);
+        if (std::string err = atd::applyServeFlags(serveFlags); !err.empty()) {
+            std::cerr << "atd: " << err << std::endl;
+            return kExitUsage;
+        }
+        return serve(serveFlags.options);
     }
     return demo(demoOptions);
 }
