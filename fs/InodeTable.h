@@ -28,7 +28,7 @@ enum class NodeKind {
     ControlFile,
 };
 
-enum class ControlKind { Status, Sessions, Stats };
+enum class ControlKind { Status, Sessions, Stats, Metrics };
 
 struct Node {
     uint64_t ino = 0;

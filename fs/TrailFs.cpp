@@ -11,6 +11,7 @@
 #include "ControlFiles.h"
 #include "ErrnoMap.h"
 #include "Log.h"
+#include "Metrics.h"
 
 namespace atfs {
 
@@ -32,8 +33,8 @@ TrailFs::TrailFs(Backend& backend, FsOptions options)
       options_(std::move(options)),
       gate_(options_.maxSessionsPerDomain),
       budget_(options_.memoryBudget),
-      cache_(backend, options_.cacheTtl, options_.todayTtl),
-      streamCtx_{backend, gate_, budget_, stats_, live_, options_.tag} {
+      cache_(observed_, options_.cacheTtl, options_.todayTtl),
+      streamCtx_{observed_, gate_, budget_, stats_, live_, options_.tag} {
     streamCtx_.gateTimeout = options_.gateTimeout;
     streamCtx_.limitRetryBudget = options_.limitRetryBudget;
     streamCtx_.budgetTimeout = options_.budgetTimeout;
@@ -199,6 +200,7 @@ int TrailFs::open(uint64_t ino, int flags, OpenResult& out) {
             // No session here: `open` alone (file managers, find -newer) costs nothing.
             out.directIo = growing || !known;
             out.keepCache = !out.directIo;
+            stats_.filesOpened++;
             file->stream = std::make_unique<FileStream>(streamCtx_, node->domain, node->path,
                                                         std::move(plan), node->file.format,
                                                         /*kernelCaches=*/!out.directIo);
@@ -232,7 +234,10 @@ ssize_t TrailFs::read(uint64_t fh, uint64_t offset, size_t n, char* buf,
         std::memcpy(buf, file->content.data() + offset, take);
         return ssize_t(take);
     }
+    const auto started = std::chrono::steady_clock::now();
     const ssize_t r = file->stream->read(offset, buf, n, cancelled);
+    stats_.readSeconds.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     if (r > 0)
         stats_.bytesOut += uint64_t(r);
     if (auto size = file->stream->takeSizeChange()) {
@@ -281,6 +286,9 @@ std::string TrailFs::renderControl(ControlKind kind) {
             return renderSessions(live_.snapshot());
         case ControlKind::Stats:
             return renderStats(stats_, budget_.used(), budget_.total());
+        case ControlKind::Metrics:
+            return renderMetrics({stats_, budget_.used(), budget_.total(),
+                                  options_.maxSessionsPerDomain, live_.snapshot()});
         case ControlKind::Status: {
             std::shared_ptr<const at::SpaceList> spaces;
             try {

@@ -20,6 +20,7 @@
 #include "LiveSessions.h"
 #include "MemoryBudget.h"
 #include "MetadataCache.h"
+#include "ObservedBackend.h"
 #include "SessionGate.h"
 #include "Stats.h"
 
@@ -122,12 +123,13 @@ class TrailFs {
     Backend& backend_;
     FsOptions options_;
     Stats stats_;
+    ObservedBackend observed_{backend_, stats_};  // every call below goes through it
     LiveSessions live_;
     SessionGate gate_;
     MemoryBudget budget_;
     MetadataCache cache_;
     InodeTable inodes_;
-    SessionReaper reaper_{backend_, live_, stats_, options_.deleteRetry};
+    SessionReaper reaper_{observed_, live_, stats_, options_.deleteRetry};
     StreamContext streamCtx_;
     std::function<void(uint64_t)> invalidate_;
     std::mutex handlesMu_;

@@ -96,6 +96,8 @@ int TrailFs::childOf(const Node& dir, const std::string& name, std::shared_ptr<c
                 n.control = ControlKind::Sessions;
             else if (name == "stats.json")
                 n.control = ControlKind::Stats;
+            else if (name == "metrics")
+                n.control = ControlKind::Metrics;
             else
                 return ENOENT;
             out = add(dir, name, n);
@@ -234,6 +236,7 @@ int TrailFs::readdir(uint64_t ino, std::vector<DirEntry>& out) {
                 put("status.json", controlNode(ControlKind::Status));
                 put("sessions.json", controlNode(ControlKind::Sessions));
                 put("stats.json", controlNode(ControlKind::Stats));
+                put("metrics", controlNode(ControlKind::Metrics));
                 return 0;
             default:
                 return ENOTDIR;

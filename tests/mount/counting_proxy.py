@@ -15,6 +15,7 @@ class CountingProxy:
 
     def __init__(self, upstream_port):
         self.requests = []
+        self.tokens = set()  # every X-Auth-Token value seen: the credentials in flight
         self.lock = threading.Lock()
         proxy = self
 
@@ -25,7 +26,7 @@ class CountingProxy:
                 pass
 
             def _forward(self):
-                proxy.record(self.command, self.path)
+                proxy.record(self.command, self.path, self.headers.get("X-Auth-Token"))
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in proxy.HOP}
@@ -53,9 +54,11 @@ class CountingProxy:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         register(self)
 
-    def record(self, method, path):
+    def record(self, method, path, token=None):
         with self.lock:
             self.requests.append((method, path))
+            if token:
+                self.tokens.add(token)
 
     def count(self, method, prefix):
         with self.lock:

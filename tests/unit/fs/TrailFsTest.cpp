@@ -219,7 +219,8 @@ TEST_F(FsTest, ServiceErrorsMapToErrno) {
 TEST_F(FsTest, ControlFiles) {
     std::vector<DirEntry> e;
     ASSERT_EQ(fs().readdir(walk(".atfs"), e), 0);
-    EXPECT_EQ(names(e), (std::set<std::string>{"status.json", "sessions.json", "stats.json"}));
+    EXPECT_EQ(names(e),
+              (std::set<std::string>{"status.json", "sessions.json", "stats.json", "metrics"}));
     const std::string status = readAll(".atfs/status.json");
     EXPECT_NE(status.find("\"demo@example.com\""), std::string::npos) << status;
     EXPECT_NE(status.find("spaces/acme/dev"), std::string::npos);
@@ -234,4 +235,25 @@ TEST_F(FsTest, ControlFiles) {
     const std::string stats = readAll(".atfs/stats.json");
     EXPECT_NE(stats.find("\"sessions_created\": 1"), std::string::npos) << stats;
     EXPECT_NE(stats.find("\"sessions_deleted\": 1"), std::string::npos) << stats;
+}
+
+// .atfs/metrics holds what stats.json has, the live sessions by domain and the histograms
+// (the mount test parses it with prometheus_client and promtool).
+TEST_F(FsTest, MetricsFile) {
+    const uint64_t fh = open("account/2017-07-10.json");
+    EXPECT_EQ(readAt(fh, 0, 4096).size(), 4096u);
+    const std::string during = readAll(".atfs/metrics");
+    EXPECT_NE(during.find("\natfs_live_sessions{domain=\"account\"} 1\n"), std::string::npos)
+        << during;
+    EXPECT_NE(during.find("\natfs_files_opened_total 1\n"), std::string::npos) << during;
+    EXPECT_NE(during.find("\natfs_read_duration_seconds_count 1\n"), std::string::npos) << during;
+    EXPECT_NE(during.find("\natfs_download_first_byte_seconds_count 1\n"), std::string::npos)
+        << during;
+    EXPECT_NE(during.find("# TYPE atfs_read_duration_seconds histogram\n"), std::string::npos);
+    fs().release(fh);
+    const std::string after = readAll(".atfs/metrics");
+    EXPECT_EQ(after.find("atfs_live_sessions{"), std::string::npos) << after;
+    EXPECT_NE(after.find("\natfs_sessions_deleted_total 1\n"), std::string::npos) << after;
+    EXPECT_NE(after.find("atfs_read_duration_seconds_bucket{le=\"+Inf\"} 1\n"), std::string::npos);
+    EXPECT_EQ(after.find("cache"), std::string::npos) << "no cache exists: no cache metrics";
 }
