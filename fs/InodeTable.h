@@ -26,6 +26,10 @@ enum class NodeKind {
     DayLink,  // today.json / yesterday.json
     ControlDir,
     ControlFile,
+    PartitionRoot,    // by-date/ (PartitionTree.cpp)
+    PartitionDomain,  // by-date/domain=KEY
+    PartitionDay,     // .../date=YYYY-MM-DD
+    PartitionHour,    // .../hour=HH (file.span: that hour)
 };
 
 enum class ControlKind { Status, Sessions, Stats, Metrics };

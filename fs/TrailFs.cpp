@@ -22,6 +22,11 @@ struct TrailFs::OpenFile {
 };
 
 namespace {
+bool isPartitionDir(NodeKind k) {
+    return k == NodeKind::PartitionRoot || k == NodeKind::PartitionDomain ||
+           k == NodeKind::PartitionDay || k == NodeKind::PartitionHour;
+}
+
 double seconds(std::chrono::milliseconds ms) {
     return double(ms.count()) / 1000.0;
 }
@@ -127,7 +132,7 @@ int TrailFs::fillAttr(const Node& node, Attr& out) {
             out.mtime = (int64_t(node.day.days()) + 1) * 86400;
             out.cacheListing = true;
         } else if (node.kind == NodeKind::AccountDir || node.kind == NodeKind::SpaceDir ||
-                   node.kind == NodeKind::DayDir) {
+                   node.kind == NodeKind::DayDir || isPartitionDir(node.kind)) {
             out.ttl = seconds(options_.todayTtl);
         }
         return 0;

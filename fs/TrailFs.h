@@ -104,6 +104,10 @@ class TrailFs {
     int checkDomainAccess(const Node& node);
     int accountDomain(at::Domain& out);
     int fillAttr(const Node& node, Attr& out);
+    // The by-date/ view (PartitionTree.cpp).
+    int partitionDomain(const std::string& key, at::Domain& out);
+    int partitionChild(const Node& dir, const std::string& name, std::shared_ptr<const Node>& out);
+    int partitionListing(const Node& dir, const std::function<void(const std::string&, Node)>& put);
     // forReading: plan today's sessions without trusting the (possibly stale) index.
     int fileLayout(const Node& node, std::vector<Segment>& plan, bool& known, bool& growing,
                    bool forReading = false);

@@ -3,6 +3,7 @@
 
 #include <cerrno>
 
+#include "PartitionNames.h"
 #include "TrailFs.h"
 
 namespace atfs {
@@ -42,6 +43,8 @@ int TrailFs::childOf(const Node& dir, const std::string& name, std::shared_ptr<c
                 n.kind = NodeKind::SpacesDir;
             } else if (name == ".atfs") {
                 n.kind = NodeKind::ControlDir;
+            } else if (name == kPartitionRoot) {
+                n.kind = NodeKind::PartitionRoot;
             } else {
                 return ENOENT;
             }
@@ -86,6 +89,11 @@ int TrailFs::childOf(const Node& dir, const std::string& name, std::shared_ptr<c
             out = add(dir, name, n);
             return 0;
         }
+        case NodeKind::PartitionRoot:
+        case NodeKind::PartitionDomain:
+        case NodeKind::PartitionDay:
+        case NodeKind::PartitionHour:
+            return partitionChild(dir, name, out);
         case NodeKind::ControlDir: {
             Node n;
             n.kind = NodeKind::ControlFile;
@@ -167,6 +175,7 @@ int TrailFs::readdir(uint64_t ino, std::vector<DirEntry>& out) {
                 put("account", a);
                 put("spaces", nodeOf(NodeKind::SpacesDir));
                 put(".atfs", nodeOf(NodeKind::ControlDir));
+                put(kPartitionRoot, nodeOf(NodeKind::PartitionRoot));
                 return 0;
             }
             case NodeKind::SpacesDir: {
@@ -232,6 +241,11 @@ int TrailFs::readdir(uint64_t ino, std::vector<DirEntry>& out) {
                 }
                 return 0;
             }
+            case NodeKind::PartitionRoot:
+            case NodeKind::PartitionDomain:
+            case NodeKind::PartitionDay:
+            case NodeKind::PartitionHour:
+                return partitionListing(*dir, put);
             case NodeKind::ControlDir:
                 put("status.json", controlNode(ControlKind::Status));
                 put("sessions.json", controlNode(ControlKind::Sessions));

@@ -1,5 +1,7 @@
 #include "PathModel.h"
 
+#include "PartitionNames.h"
+
 #include <gtest/gtest.h>
 
 using namespace atfs;
@@ -121,4 +123,22 @@ TEST(PathModel, WholeDayCoverage) {
     EXPECT_TRUE(span.coversWholeDay(D("2017-07-02")));
     EXPECT_TRUE(span.coversWholeDay(D("2017-07-03")));
     EXPECT_FALSE(span.coversWholeDay(D("2017-07-04")));
+}
+
+TEST(PartitionNames, RoundTripAndRejects) {
+    EXPECT_EQ(partitionDomainName("account"), "domain=account");
+    EXPECT_EQ(parsePartitionDomain("domain=g-1"), "g-1");
+    EXPECT_FALSE(parsePartitionDomain("domain="));
+    EXPECT_FALSE(parsePartitionDomain("g-1"));
+    EXPECT_EQ(partitionDayName(D("2017-07-05")), "date=2017-07-05");
+    EXPECT_EQ(parsePartitionDay("date=2017-07-05"), D("2017-07-05"));
+    EXPECT_FALSE(parsePartitionDay("date=2017-02-30"));
+    EXPECT_FALSE(parsePartitionDay("2017-07-05"));
+    EXPECT_EQ(partitionHourName(7), "hour=07");
+    EXPECT_EQ(parsePartitionHour("hour=23"), 23);
+    EXPECT_FALSE(parsePartitionHour("hour=24"));
+    EXPECT_FALSE(parsePartitionHour("hour=7"));
+    EXPECT_EQ(parsePartitionFile("events.json.gz"), Format::JsonGz);
+    EXPECT_EQ(parsePartitionFile(partitionFileName(Format::Json)), Format::Json);
+    EXPECT_FALSE(parsePartitionFile("events.csv"));
 }

@@ -22,7 +22,7 @@ std::set<std::string> names(const std::vector<DirEntry>& entries) {
 TEST_F(FsTest, RootAndSpaces) {
     std::vector<DirEntry> e;
     ASSERT_EQ(fs().readdir(1, e), 0);
-    EXPECT_EQ(names(e), (std::set<std::string>{"account", "spaces", ".atfs"}));
+    EXPECT_EQ(names(e), (std::set<std::string>{"account", "spaces", ".atfs", "by-date"}));
     ASSERT_EQ(fs().readdir(walk("spaces"), e), 0);
     EXPECT_EQ(names(e), (std::set<std::string>{"acme", "beta"}));
     ASSERT_EQ(fs().readdir(walk("spaces/acme"), e), 0);
@@ -256,4 +256,33 @@ TEST_F(FsTest, MetricsFile) {
     EXPECT_NE(after.find("\natfs_sessions_deleted_total 1\n"), std::string::npos) << after;
     EXPECT_NE(after.find("atfs_read_duration_seconds_bucket{le=\"+Inf\"} 1\n"), std::string::npos);
     EXPECT_EQ(after.find("cache"), std::string::npos) << "no cache exists: no cache metrics";
+}
+
+// by-date/: domain=KEY/date=D/hour=HH/events.json[.gz], listed from the index, the same bytes
+// as the domain folders' hour files, and no session for walking it.
+TEST_F(FsTest, PartitionView) {
+    std::vector<DirEntry> e;
+    ASSERT_EQ(fs().readdir(walk("by-date"), e), 0);
+    EXPECT_EQ(names(e), (std::set<std::string>{"domain=account", "domain=g-dev", "domain=g-prod",
+                                               "domain=g-ops"}));
+    ASSERT_EQ(fs().readdir(walk("by-date/domain=g-dev"), e), 0);
+    EXPECT_EQ(names(e), (std::set<std::string>{"date=2017-07-20", "date=2017-07-22"}));
+    ASSERT_EQ(fs().readdir(walk("by-date/domain=account/date=2017-07-09"), e), 0);
+    EXPECT_EQ(names(e), (std::set<std::string>{"hour=02", "hour=09", "hour=17"}));
+    ASSERT_EQ(fs().readdir(walk("by-date/domain=account/date=2017-07-09/hour=09"), e), 0);
+    EXPECT_EQ(names(e), (std::set<std::string>{"events.json", "events.json.gz"}));
+    EXPECT_EQ(backend.counters().created, 0);
+    EXPECT_EQ(readAll("by-date/domain=account/date=2017-07-09/hour=09/events.json"),
+              readAll("account/2017-07-09/09.json"));
+    EXPECT_EQ(readAll("by-date/domain=g-dev/date=2017-07-22/hour=23/events.json.gz"),
+              readAll("spaces/acme/dev/2017-07-22/23.json.gz"));
+    int err = 0;
+    for (const char* bad :
+         {"by-date/domain=nope", "by-date/g-dev", "by-date/domain=g-dev/date=2017-13-01",
+          "by-date/domain=g-dev/date=2017-07-31",  // after today
+          "by-date/domain=g-dev/date=2017-07-20/hour=24",
+          "by-date/domain=g-dev/date=2017-07-20/hour=00/other.json"}) {
+        EXPECT_EQ(walk(bad, &err), 0u) << bad;
+        EXPECT_EQ(err, ENOENT) << bad;
+    }
 }
