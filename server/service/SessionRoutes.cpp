@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "service/ApiError.h"
+#include "service/Log.h"
 #include "service/RequestAuth.h"
 #include "service/Routes.h"
 #include "service/SessionRequest.h"
@@ -37,7 +38,10 @@ void createSession(ServiceContext& ctx, const httplib::Request& req, httplib::Re
     draft.end = parsed.end;
     draft.hour = parsed.hour;
     draft.tag = parsed.tag;
-    replyJson(res, toApiJson(ctx.sessions.create(std::move(draft))), 201);
+    Session created = ctx.sessions.create(std::move(draft));
+    logDebug("created session " + created.id + " of " + created.username + " in domain " +
+             created.domain + " for " + created.start.str() + ".." + created.end.str());
+    replyJson(res, toApiJson(created), 201);
 }
 
 void listSessions(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res) {
@@ -68,6 +72,7 @@ void deleteSession(ServiceContext& ctx, const httplib::Request& req, httplib::Re
     if (!ctx.sessions.remove(id, user.name)) {
         throw noSuchSession(id, user);
     }
+    logDebug("deleted session " + id + " of " + user.name);
     replyJson(res, {{"message", "Delete session success"}});
 }
 

@@ -119,6 +119,32 @@ class MetricsAndLogTest(MountTestCase):
             self.assertNotIn(token.split()[-1], log)
 
 
+class AtdLogTest(MountTestCase):
+    """atd --log FILE --log-level debug: a line per session created and deleted, no key or
+    token."""
+
+    WORLD = dict(spaces=1, days=2, events_per_day=40)
+
+    def test_atd_debug_log(self):
+        from atd_client import AtdClient
+        from atd_server import Atd
+        log_file = os.path.join(self.world.tmp, "atd-debug.log")
+        self.world.atd.close()
+        self.world.atd = Atd(self.world.data, self.world.tmp,
+                             extra=["--log", log_file, "--log-level", "debug"])
+        client = self.world.client = AtdClient(self.world.atd.endpoint, DEMO_KEY)
+        domain = [d for d in client.domains() if not d.account][0]
+        day = client.status(domain)[-1]["date"]
+        session = client.create_session(domain, day, day)
+        client.delete_session(session["id"], domain.project)
+        with open(log_file) as f:
+            log = f.read()
+        self.assertRegex(log, r"atd\[\d+\] debug: created session %s " % session["id"])
+        self.assertRegex(log, r"atd\[\d+\] debug: deleted session %s " % session["id"])
+        self.assertNotIn(DEMO_KEY, log)
+        self.assertNotIn(client.token(), log)
+
+
 class SyslogTest(MountTestCase):
     """A background mount logs to syslog: here a datagram socket the test binds itself, as
     journald binds /dev/log."""
