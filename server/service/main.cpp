@@ -58,11 +58,7 @@ int serve(atd::ServeOptions options) {
         while (!done) {
             int sig = sigtimedwait(&stopSignals, nullptr, &tick);
             if (sig == SIGTERM || sig == SIGINT) {
-                // httplib ignores stop() until run() is inside its accept loop, and a signal can
-                // arrive right after "listening" is printed: wait for the loop, then stop it.
-                while (!done && !server->running())
-                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-                server->stop();
+                server->stop();  // run() returns at once, even if it has not started yet
                 return;
             }
         }
@@ -127,9 +123,59 @@ int main(int argc, char** argv) {
                      "delete sessions idle this many seconds (0: never)")
         ->check(CLI::Range(int64_t(0), int64_t(86400 * 365)))
         ->capture_default_str();
-    serveCmd->add_option("--threads", serveOptions.threads, "worker threads (concurrent requests)")
+    serveCmd
+        ->add_option("--threads", serveOptions.threads,
+                     "HTTP event-loop threads (a slow client or a download holds none while it "
+                     "waits; a request's handler runs on one)")
         ->check(CLI::Range(1, 1024))
         ->capture_default_str();
+    int64_t maxBodyKiB = int64_t(serveOptions.maxBodyBytes >> 10);
+    int64_t maxIngestMiB = int64_t(serveOptions.maxIngestBytes >> 20);
+    int64_t maxHeaderKiB = int64_t(serveOptions.maxHeaderBytes >> 10);
+    int64_t connIdle = serveOptions.idleTimeout.count();
+    int64_t headerTimeout = serveOptions.headerTimeout.count();
+    std::string metricsListen;
+    serveCmd
+        ->add_option("--max-body-kib", maxBodyKiB,
+                     "largest body of any route but ingest, in KiB, counted after gzip "
+                     "inflation (413 past it)")
+        ->check(CLI::Range(int64_t(1), int64_t(1) << 20))
+        ->capture_default_str();
+    serveCmd
+        ->add_option("--max-ingest-mib", maxIngestMiB,
+                     "largest POST /v3/events body, in MiB, counted after gzip inflation (413 "
+                     "past it)")
+        ->check(CLI::Range(int64_t(1), int64_t(256)))
+        ->capture_default_str();
+    serveCmd
+        ->add_option("--max-header-kib", maxHeaderKiB,
+                     "memory of one connection for its request line and headers, in KiB "
+                     "(431 past it)")
+        ->check(CLI::Range(int64_t(8), int64_t(1024)))
+        ->capture_default_str();
+    serveCmd
+        ->add_option("--max-connections", serveOptions.maxConnections,
+                     "open connections in all (more are closed at once)")
+        ->check(CLI::Range(1, 65536))
+        ->capture_default_str();
+    serveCmd
+        ->add_option("--max-connections-per-ip", serveOptions.maxConnectionsPerIp,
+                     "open connections from one peer address (0: no per-peer cap)")
+        ->check(CLI::Range(0, 65536))
+        ->capture_default_str();
+    serveCmd
+        ->add_option("--idle-timeout", connIdle,
+                     "close a connection after this many seconds without a byte either way")
+        ->check(CLI::Range(int64_t(1), int64_t(86400)))
+        ->capture_default_str();
+    serveCmd
+        ->add_option("--header-timeout", headerTimeout,
+                     "seconds a client has for a whole request header, from connecting or from "
+                     "its previous reply (cuts clients dripping their headers; 0: off)")
+        ->check(CLI::Range(int64_t(0), int64_t(86400)))
+        ->capture_default_str();
+    serveCmd->add_option("--metrics-listen", metricsListen,
+                         "HOST:PORT to serve GET /metrics on as well (it is always on --listen)");
     serveCmd->add_flag("--quiet", serveOptions.quiet, "no per-request log lines");
 
     atd::DemoOptions demoOptions;
@@ -148,6 +194,15 @@ int main(int argc, char** argv) {
         if (serveCmd->parsed() && !parseListen(listen, serveOptions)) {
             throw CLI::ValidationError("--listen", "must be HOST:PORT, e.g. 127.0.0.1:8080");
         }
+        if (serveCmd->parsed() && !metricsListen.empty()) {
+            atd::ServeOptions metrics;
+            if (!parseListen(metricsListen, metrics)) {
+                throw CLI::ValidationError("--metrics-listen",
+                                           "must be HOST:PORT, e.g. 127.0.0.1:9100");
+            }
+            serveOptions.metricsHost = metrics.host;
+            serveOptions.metricsPort = metrics.port;
+        }
         if (demoCmd->parsed() && !lastDay.empty()) {
             demoOptions.lastDay = at::Date::parse(lastDay);
             if (!demoOptions.lastDay) {
@@ -163,6 +218,11 @@ int main(int argc, char** argv) {
         return kExitUsage;
     }
     serveOptions.tokenTtl = std::chrono::seconds(tokenTtl);
+    serveOptions.maxBodyBytes = size_t(maxBodyKiB) << 10;
+    serveOptions.maxIngestBytes = size_t(maxIngestMiB) << 20;
+    serveOptions.maxHeaderBytes = size_t(maxHeaderKiB) << 10;
+    serveOptions.idleTimeout = std::chrono::seconds(connIdle);
+    serveOptions.headerTimeout = std::chrono::seconds(headerTimeout);
     serveOptions.sessionIdleTimeout = std::chrono::seconds(idleTimeout);
     if (serveCmd->parsed()) {
         return serve(serveOptions);
