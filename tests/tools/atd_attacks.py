@@ -7,11 +7,11 @@ attacks before and after (see the report); the regression tests are tests/api/Ht
 """
 import argparse, gzip, io, socket, sys, time, zlib
 
-def rss_kib(pid):
+def rss_kib(pid, field="VmRSS:"):
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except FileNotFoundError:
         return -1
@@ -118,6 +118,39 @@ def unknown_route_body(a):
         sent += 1
     return status_of(read_reply(s)), f"sent {sent} MiB, RSS {rss_kib(a.pid)} KiB"
 
+def slowloris(a):
+    conns = []
+    for _ in range(200):
+        try:
+            s = socket.socket(); s.settimeout(2); s.bind(("127.0.0.2", 0))
+            s.connect(("127.0.0.1", a.port)); s.sendall(b"GET /v3/spaces HTTP/1.1\r\nX-Slow: ")
+            conns.append(s)
+        except OSError:
+            pass
+    time.sleep(1)
+    lat, failed = [], 0
+    t_end = time.monotonic() + 30
+    last_drip = time.monotonic()
+    for i in range(20):
+        if time.monotonic() > t_end:
+            break
+        if time.monotonic() - last_drip > 2:
+            for c in conns:
+                try: c.send(b"a")
+                except OSError: pass
+            last_drip = time.monotonic()
+        t0 = time.monotonic()
+        try:
+            s = connect(a.port, 10)
+            s.sendall(b"GET /v3/spaces HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            st = status_of(read_reply(s))
+            if st is None: failed += 1
+        except OSError:
+            failed += 1
+        lat.append(time.monotonic() - t0)
+    for c in conns: c.close()
+    return None, f"{len(conns)} slow connections; 20 requests: {failed} unanswered, max latency {max(lat):.2f} s"
+
 def bad_path(a):
     s = connect(a.port)
     send_all(s, b"GET /%FF HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -133,10 +166,10 @@ def main():
     t0 = time.monotonic()
     status, note = {"chunked-no-token": chunked_no_token, "gzip-bomb": gzip_bomb,
                     "header-flood": header_flood, "unknown-route-body": unknown_route_body,
-                    "bad-path": bad_path}[a.attack](a)
+                    "bad-path": bad_path, "slowloris": slowloris}[a.attack](a)
     dt = time.monotonic() - t0
     print(f"{a.attack}: status {status}, {dt:.2f} s, idle RSS {idle} KiB, now {rss_kib(a.pid)} KiB,"
-          f" alive {alive(a.port)}; {note}")
+          f" peak (VmHWM) {rss_kib(a.pid, 'VmHWM:')} KiB, alive {alive(a.port)}; {note}")
 
 if __name__ == "__main__":
     main()
