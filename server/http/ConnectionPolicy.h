@@ -17,6 +17,8 @@ struct Limits {
     size_t maxBodyBytes = size_t(64) << 10;           // decoded body of an ordinary route
     size_t maxStreamBodyBytes = size_t(256) << 20;    // decoded body of a streaming route (ingest)
     size_t connectionMemoryBytes = size_t(64) << 10;  // request line + headers, per connection
+    // Decoded bodies held by all requests in flight together: past it, 503 + Retry-After.
+    size_t maxBufferedBytes = size_t(1) << 30;
     unsigned maxConnections = 1024;
     unsigned maxConnectionsPerIp = 128;
     std::chrono::seconds idleTimeout{60};    // no byte either way for this long: closed

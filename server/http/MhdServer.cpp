@@ -47,6 +47,7 @@ struct Exchange {
     bool refused = false;  // res holds the error; the body is dropped
     bool queued = false;
     size_t discarded = 0;
+    size_t charged = 0;  // decoded body bytes counted in Impl::buffered
 };
 
 struct MhdServer::Impl {
@@ -58,6 +59,21 @@ struct MhdServer::Impl {
     MHD_Daemon* daemon = nullptr;
     std::mutex stopMutex;
     std::atomic<unsigned> open{0};
+    std::atomic<size_t> buffered{0};  // decoded body bytes of all requests in flight
+
+    // Counts the body bytes `ex` holds now against the budget; false once over it.
+    bool charge(Exchange& ex, size_t holding) {
+        if (holding > ex.charged) {
+            size_t more = holding - ex.charged;
+            ex.charged = holding;
+            return buffered.fetch_add(more) + more <= limits.maxBufferedBytes;
+        }
+        return true;
+    }
+    void release(Exchange& ex) {
+        buffered -= ex.charged;
+        ex.charged = 0;
+    }
 
     Impl(const Router& r, Limits l, Hooks h, Tls t)
         : router(r),
@@ -246,7 +262,19 @@ MHD_Result onRequest(void* cls, MHD_Connection* connection, const char* url, con
                 *size = 0;
                 return ex->discarded > kMaxDiscardBytes ? MHD_NO : MHD_YES;
             }
-            if (!ex->decoder->feed(data, *size)) {
+            if (!m.charge(*ex, ex->decoder->decodedBytes() + *size) ||
+                !ex->decoder->feed(data, *size) || !m.charge(*ex, ex->decoder->decodedBytes())) {
+                *size = 0;
+                if (m.buffered.load() > m.limits.maxBufferedBytes) {
+                    m.refuse(*ex, 503,
+                             "atd holds too many large request bodies at once (over " +
+                                 std::to_string(m.limits.maxBufferedBytes >> 20) +
+                                 " MiB): nothing was stored, send it again in a few seconds");
+                    ex->res.set_header("Retry-After", "5");
+                    ex->decoder.reset();
+                    m.release(*ex);
+                    return MHD_YES;
+                }
                 *size = 0;
                 auto& d = *ex->decoder;
                 if (d.failure() == BodyDecoder::Failure::TooLarge) {
@@ -261,6 +289,7 @@ MHD_Result onRequest(void* cls, MHD_Connection* connection, const char* url, con
                                  "): nothing was stored, send it again");
                 }
                 ex->decoder.reset();
+                m.release(*ex);
                 // MHD 0.9.75 takes a reply only once the body has ended; until then the rest
                 // is read and dropped, up to kMaxDiscardBytes.
                 return MHD_YES;
@@ -306,6 +335,7 @@ void onCompleted(void* cls, MHD_Connection* connection, void** conCls,
         }
     } catch (...) {
     }
+    m.release(*ex);
     delete ex;
 }
 

@@ -111,6 +111,7 @@ http::Limits AtdServer::Impl::limits() const {
     l.maxBodyBytes = options.maxBodyBytes;
     l.maxStreamBodyBytes = options.maxIngestBytes;
     l.connectionMemoryBytes = options.maxHeaderBytes;
+    l.maxBufferedBytes = options.maxBufferedBytes;
     l.maxConnections = unsigned(std::max(1, options.maxConnections));
     l.maxConnectionsPerIp = unsigned(std::max(0, options.maxConnectionsPerIp));
     l.idleTimeout = options.idleTimeout;

@@ -29,6 +29,7 @@ struct ServeOptions {
     size_t maxBodyBytes = size_t(64) << 10;     // decoded body of every route but ingest
     size_t maxIngestBytes = size_t(256) << 20;  // decoded body of POST /v3/events
     size_t maxHeaderBytes = size_t(64) << 10;   // request line + headers of one request
+    size_t maxBufferedBytes = size_t(1) << 30;  // decoded bodies of all requests in flight
     int maxConnections = 1024;
     int maxConnectionsPerIp = 128;
     std::chrono::seconds idleTimeout{60};    // a connection silent this long is closed

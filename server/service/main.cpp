@@ -132,6 +132,7 @@ int main(int argc, char** argv) {
     int64_t maxBodyKiB = int64_t(serveOptions.maxBodyBytes >> 10);
     int64_t maxIngestMiB = int64_t(serveOptions.maxIngestBytes >> 20);
     int64_t maxHeaderKiB = int64_t(serveOptions.maxHeaderBytes >> 10);
+    int64_t maxBufferedMiB = int64_t(serveOptions.maxBufferedBytes >> 20);
     int64_t connIdle = serveOptions.idleTimeout.count();
     int64_t headerTimeout = serveOptions.headerTimeout.count();
     std::string metricsListen;
@@ -152,6 +153,12 @@ int main(int argc, char** argv) {
                      "memory of one connection for its request line and headers, in KiB "
                      "(431 past it)")
         ->check(CLI::Range(int64_t(8), int64_t(1024)))
+        ->capture_default_str();
+    serveCmd
+        ->add_option("--max-buffered-mib", maxBufferedMiB,
+                     "request bodies held in memory by all requests together, in MiB (503 with "
+                     "Retry-After past it)")
+        ->check(CLI::Range(int64_t(1), int64_t(1) << 20))
         ->capture_default_str();
     serveCmd
         ->add_option("--max-connections", serveOptions.maxConnections,
@@ -221,6 +228,7 @@ int main(int argc, char** argv) {
     serveOptions.maxBodyBytes = size_t(maxBodyKiB) << 10;
     serveOptions.maxIngestBytes = size_t(maxIngestMiB) << 20;
     serveOptions.maxHeaderBytes = size_t(maxHeaderKiB) << 10;
+    serveOptions.maxBufferedBytes = size_t(maxBufferedMiB) << 20;
     serveOptions.idleTimeout = std::chrono::seconds(connIdle);
     serveOptions.headerTimeout = std::chrono::seconds(headerTimeout);
     serveOptions.sessionIdleTimeout = std::chrono::seconds(idleTimeout);

@@ -257,6 +257,32 @@ TEST_F(HttpLimits, ConnectionsPerPeerAreCapped) {
     expectAlive();  // another peer (127.0.0.1) is not affected
 }
 
+TEST_F(HttpLimits, BodiesInFlightShareOneMemoryBudget) {
+    startAtd({"--max-ingest-mib", "64", "--max-buffered-mib", "96"});
+    alice = std::make_unique<Caller>(atd->port(), kAliceKey, kSpaceDev);
+    const std::string mib(size_t(1) << 20, 'x');
+    auto begin = [&](RawConnection& c, size_t total) {
+        return c.send("POST /v3/events HTTP/1.1\r\nHost: x\r\n" + authLines() +
+                      "Content-Type: application/x-ndjson\r\nContent-Length: " +
+                      std::to_string(total << 20) + "\r\n\r\n");
+    };
+    RawConnection first(atd->port(), "", 30s), second(atd->port(), "", 30s);
+    ASSERT_TRUE(begin(first, 60));
+    for (int i = 0; i < 50; ++i)
+        ASSERT_TRUE(first.send(mib));  // 50 MiB held, the body not yet complete
+    std::this_thread::sleep_for(500ms);
+    ASSERT_TRUE(begin(second, 48));
+    for (int i = 0; i < 48; ++i)
+        second.send(mib);  // passes the 96 MiB budget at ~46 MiB
+    auto busy = parseReply(second.readReply());
+    expectJsonError(busy, 503);
+    EXPECT_NE(busy.headers.find("Retry-After: 5"), std::string::npos) << busy.headers;
+    for (int i = 0; i < 10; ++i)
+        ASSERT_TRUE(first.send(mib));
+    expectJsonError(parseReply(first.readReply()), 400);  // its 60 MiB were read: not JSON
+    expectAlive();
+}
+
 TEST_F(HttpLimits, MetricsAreInPrometheusTextFormat) {
     alice->ingest(eventLine("m1", "2017-07-25T10:00:00Z") + "\n" +
                   eventLine("m2", "2017-07-25T10:00:01Z") + "\n");
