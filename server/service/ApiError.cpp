@@ -1,10 +1,18 @@
 #include "service/ApiError.h"
 
-#include <httplib.h>
+#include "http/Router.h"
 
 #include <nlohmann/json.hpp>
 
+#include "at/SafeText.h"
+
 namespace atd {
+
+namespace {
+
+constexpr size_t kMaxMessageBytes = 2000;
+
+}  // namespace
 
 const char* errorCodeFor(int status) {
     switch (status) {
@@ -37,8 +45,11 @@ const char* ApiError::code() const {
     return errorCodeFor(status_);
 }
 
-void replyError(httplib::Response& res, const ApiError& error) {
-    nlohmann::json body = {{"code", error.code()}, {"message", error.what()}};
+void replyError(http::Response& res, const ApiError& error) {
+    // A message may quote request bytes (a path, an id, a header): printable() makes it valid
+    // UTF-8 so dump() cannot throw, and keeps an echoed megabyte out of the reply.
+    nlohmann::json body = {{"code", error.code()},
+                           {"message", at::printable(error.what(), kMaxMessageBytes)}};
     if (error.line) {
         body["line"] = *error.line;
     }
@@ -46,10 +57,13 @@ void replyError(httplib::Response& res, const ApiError& error) {
         res.set_header("Retry-After", std::to_string(*error.retryAfter));
     }
     res.status = error.status();
-    res.set_content(nlohmann::json{{"error", body}}.dump() + "\n", "application/json");
+    res.set_content(nlohmann::json{{"error", body}}.dump(-1, ' ', false,
+                                                         nlohmann::json::error_handler_t::replace) +
+                        "\n",
+                    "application/json");
 }
 
-void replyError(httplib::Response& res, int status, const std::string& message) {
+void replyError(http::Response& res, int status, const std::string& message) {
     replyError(res, ApiError(status, message));
 }
 

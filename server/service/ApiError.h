@@ -6,10 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-
-namespace httplib {
-struct Response;
-}
+#include "http/Response.h"
 
 namespace atd {
 
@@ -33,7 +30,7 @@ class ApiError : public std::runtime_error {
 const char* errorCodeFor(int status);
 
 // Writes {"error":{"code","message"[,"line"]}} with the status (and Retry-After).
-void replyError(httplib::Response& res, const ApiError& error);
-void replyError(httplib::Response& res, int status, const std::string& message);
+void replyError(http::Response& res, const ApiError& error);
+void replyError(http::Response& res, int status, const std::string& message);
 
 }  // namespace atd

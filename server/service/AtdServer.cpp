@@ -1,14 +1,20 @@
 #include "service/AtdServer.h"
 
-#include <httplib.h>
-
+#include <condition_variable>
+#include <fstream>
 #include <iostream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "at/SafeText.h"
+#include "http/Metrics.h"
+#include "http/MhdServer.h"
+#include "http/Router.h"
 #include "service/ApiError.h"
 #include "service/Housekeeper.h"
 #include "service/Log.h"
+#include "service/RequestAuth.h"
 #include "service/Routes.h"
 #include "service/ServiceContext.h"
 #include "store/Store.h"
@@ -17,61 +23,57 @@ namespace atd {
 
 namespace {
 
-using SteadyClock = std::chrono::steady_clock;
-
-// Set when routing starts, read by the logger on the same worker thread.
-thread_local SteadyClock::time_point tRequestStart;
-
 void logLine(const std::string& line) {
     logInfo(line);
 }
 
-// The reply for an error httplib produced itself (unknown path, body too large, bad request
-// line): the same JSON shape as ours.
-std::string messageForBareStatus(const httplib::Request& req, int status) {
-    switch (status) {
-        case 404:
-            return "no such endpoint: " + req.method + " " + req.path + " (see API.md)";
-        case 405:
-            return "method " + req.method + " is not allowed on " + req.path;
-        case 413:
-            // httplib caps form-urlencoded bodies at 8 KiB: the usual cause is `curl -d`.
-            if (req.get_header_value("Content-Type")
-                    .rfind("application/x-www-form-urlencoded", 0) == 0) {
-                return "form-urlencoded body over 8 KiB: post events with Content-Type: "
-                       "application/x-ndjson";
-            }
-            return "request body is over 256 MiB: split it into smaller batches";
-        case 416:
-            return "the Range header is malformed: use bytes=N- or bytes=N-M";
-        case 400:
-            return "malformed HTTP request";
-        default:
-            return "request failed with HTTP status " + std::to_string(status);
-    }
+std::string methodAndPath(const http::Request& req) {
+    return at::printable(req.method, 16) + " " + at::printable(req.path);
 }
 
-void replyForException(const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+// Must not throw: it is the last word on any request.
+void replyForException(const http::Request& req, http::Response& res, std::exception_ptr ep) {
     try {
-        std::rethrow_exception(ep);
-    } catch (const ApiError& e) {
-        replyError(res, e);
-    } catch (const IngestError& e) {
-        ApiError error(400, e.what());
-        error.line = e.line();
-        replyError(res, error);
-    } catch (const std::exception& e) {
-        replyError(res, 500,
-                   "internal error on " + req.method + " " + req.path + ": " + e.what() +
-                       " (see atd's log)");
-        logWarning(req.method + " " + req.path + " failed: " + e.what());
+        try {
+            std::rethrow_exception(ep);
+        } catch (const ApiError& e) {
+            replyError(res, e);
+        } catch (const IngestError& e) {
+            ApiError error(400, e.what());
+            error.line = e.line();
+            replyError(res, error);
+        } catch (const std::exception& e) {
+            replyError(
+                res, 500,
+                "internal error on " + methodAndPath(req) + ": " + e.what() + " (see atd's log)");
+            logWarning(methodAndPath(req) + " failed: " + at::printable(e.what(), 400));
+        } catch (...) {
+            replyError(res, 500, "internal error on " + methodAndPath(req));
+        }
     } catch (...) {
-        replyError(res, 500, "internal error on " + req.method + " " + req.path);
+        res.status = 500;
+        res.set_content("{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}\n",
+                        "application/json");
     }
 }
 
-size_t replyBytes(const httplib::Response& res) {
-    return res.body.empty() ? res.content_length_ : res.body.size();
+std::string readPem(const std::filesystem::path& path, const char* what) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in || text.str().empty()) {
+        throw std::runtime_error("cannot read TLS " + std::string(what) + " " + path.string() +
+                                 ": check that it exists and is readable");
+    }
+    return text.str();
+}
+
+// The accepted count of a 200 reply to POST /v3/events, for the ingest counter.
+uint64_t acceptedIn(const std::string& replyBody) {
+    auto body = nlohmann::json::parse(replyBody, nullptr, /*allow_exceptions=*/false);
+    if (body.is_object() && body.contains("accepted") && body["accepted"].is_number_unsigned())
+        return body["accepted"].get<uint64_t>();
+    return 0;
 }
 
 }  // namespace
@@ -83,12 +85,79 @@ struct AtdServer::Impl {
     std::unique_ptr<TokenStore> tokens;
     std::unique_ptr<SessionRegistry> sessions;
     std::unique_ptr<ServiceContext> ctx;
-    std::unique_ptr<httplib::Server> http;
+    http::Router router;
+    http::Router metricsRouter;
+    http::Metrics metrics;
+    http::Tls tls;
+    std::unique_ptr<http::MhdServer> http;
+    std::unique_ptr<http::MhdServer> metricsHttp;
     std::unique_ptr<Housekeeper> housekeeper;
     int boundPort = -1;
 
-    void configureHttp();
+    std::mutex runMutex;
+    std::condition_variable runCv;
+    bool started = false;
+    bool stopRequested = false;
+
+    http::Limits limits() const;
+    http::Hooks hooks();
+    void addMetricsRoute(http::Router& r);
 };
+
+http::Limits AtdServer::Impl::limits() const {
+    http::Limits l;
+    l.maxBodyBytes = options.maxBodyBytes;
+    l.maxStreamBodyBytes = options.maxIngestBytes;
+    l.connectionMemoryBytes = options.maxHeaderBytes;
+    l.maxBufferedBytes = options.maxBufferedBytes;
+    l.maxConnections = unsigned(std::max(1, options.maxConnections));
+    l.maxConnectionsPerIp = unsigned(std::max(0, options.maxConnectionsPerIp));
+    l.idleTimeout = options.idleTimeout;
+    l.headerTimeout = options.headerTimeout;
+    l.threads = unsigned(std::max(1, options.threads));
+    return l;
+}
+
+http::Hooks AtdServer::Impl::hooks() {
+    http::Hooks h;
+    // Who is calling is known from the header alone: a /v3 request without a valid token is
+    // answered 401 before a byte of its body is read (the route checks again, cheaply).
+    h.beforeBody = [this](const http::Request& req, const http::Route&) {
+        if (req.path.rfind("/v3/", 0) == 0)
+            authenticate(*ctx, req);
+    };
+    h.replyForException = replyForException;
+    h.replyError = [](http::Response& res, int status, const std::string& message) {
+        replyError(res, status, message);
+    };
+    const bool quiet = options.quiet;
+    h.done = [this, quiet](const http::Hooks::Done& d) {
+        const std::string route = d.route ? d.route->pattern : "";
+        metrics.countRequest(route, d.request.method, d.status, d.complete ? d.bodyBytes : 0);
+        if (d.status == 200 && route == "/v3/events" && d.request.method == "POST")
+            metrics.countEventsIngested(acceptedIn(d.replyBody));
+        if (quiet)
+            return;
+        auto ms = std::chrono::duration<double, std::milli>(d.elapsed).count();
+        std::ostringstream line;
+        line.precision(1);
+        line << std::fixed << methodAndPath(d.request) << " " << d.status << " " << d.bodyBytes
+             << " B " << ms << " ms" << (d.complete ? "" : " (connection ended early)");
+        logLine(line.str());
+    };
+    if (!quiet)
+        h.log = logLine;
+    return h;
+}
+
+void AtdServer::Impl::addMetricsRoute(http::Router& r) {
+    r.Get("/metrics", [this](const http::Request&, http::Response& res) {
+        uint64_t open = http ? http->openConnections() : 0;
+        uint64_t cuts = http ? http->headerCuts() : 0;
+        res.set_content(metrics.render(sessions->size(), open, cuts),
+                        "text/plain; version=0.0.4; charset=utf-8");
+    });
+}
 
 AtdServer::AtdServer(ServeOptions options) : impl_(std::make_unique<Impl>()) {
     auto& m = *impl_;
@@ -115,94 +184,63 @@ AtdServer::AtdServer(ServeOptions options) : impl_(std::make_unique<Impl>()) {
         if (m.options.tlsCert.empty() || m.options.tlsKey.empty()) {
             throw std::runtime_error("TLS needs both --tls-cert and --tls-key");
         }
-        auto ssl = std::make_unique<httplib::SSLServer>(m.options.tlsCert.c_str(),
-                                                        m.options.tlsKey.c_str());
-        if (!ssl->is_valid()) {
-            throw std::runtime_error("cannot load TLS certificate " + m.options.tlsCert.string() +
-                                     " or key " + m.options.tlsKey.string() +
-                                     ": check that both exist, are PEM and match");
-        }
-        m.http = std::move(ssl);
-    } else {
-        m.http = std::make_unique<httplib::Server>();
+        m.tls.certPem = readPem(m.options.tlsCert, "certificate");
+        m.tls.keyPem = readPem(m.options.tlsKey, "key");
     }
-    m.configureHttp();
+    addAuthRoutes(m.router, *m.ctx);
+    addEventRoutes(m.router, *m.ctx);
+    addOptionRoutes(m.router, *m.ctx);
+    addSessionRoutes(m.router, *m.ctx);
+    addDownloadRoute(m.router, *m.ctx);
+    m.addMetricsRoute(m.router);
+    m.addMetricsRoute(m.metricsRouter);
+    m.http = std::make_unique<http::MhdServer>(m.router, m.limits(), m.hooks(), m.tls);
     m.housekeeper = std::make_unique<Housekeeper>(
         *m.store, *m.sessions, m.options.sessionIdleTimeout, std::cerr, m.options.quiet);
 }
 
 AtdServer::~AtdServer() {
-    if (impl_->http) {
-        impl_->http->stop();
-    }
-}
-
-void AtdServer::Impl::configureHttp() {
-    int threads = std::max(1, options.threads);
-    http->new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
-    http->set_payload_max_length(kMaxIngestBytes);
-    // httplib writes a reply's headers and body separately; with Nagle on, the body waits for
-    // the client's delayed ACK (~40 ms), so every small call (session create, delete) cost 40 ms.
-    http->set_tcp_nodelay(true);
-    http->set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
-        tRequestStart = SteadyClock::now();
-        // Ranges are ours to apply (DownloadRoute); left here, httplib 0.11.4 would slice
-        // every reply, error bodies included, and send 206 for a JSON error.
-        const_cast<httplib::Request&>(req).ranges.clear();
-        return httplib::Server::HandlerResponse::Unhandled;
-    });
-    http->set_exception_handler(replyForException);
-    http->set_error_handler(httplib::Server::HandlerWithResponse(
-        [](const httplib::Request& req, httplib::Response& res) {
-            const_cast<httplib::Request&>(req).ranges.clear();
-            if (res.body.empty() && !res.content_provider_) {
-                replyError(res, res.status, messageForBareStatus(req, res.status));
-            }
-            return httplib::Server::HandlerResponse::Handled;
-        }));
-    if (!options.quiet) {
-        http->set_logger([](const httplib::Request& req, const httplib::Response& res) {
-            auto ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - tRequestStart)
-                          .count();
-            std::ostringstream line;
-            line.precision(1);
-            line << std::fixed << req.method << " " << req.path << " " << res.status << " "
-                 << replyBytes(res) << " B " << ms << " ms";
-            logLine(line.str());
-        });
-    }
-    addAuthRoutes(*http, *ctx);
-    addEventRoutes(*http, *ctx);
-    addOptionRoutes(*http, *ctx);
-    addSessionRoutes(*http, *ctx);
-    addDownloadRoute(*http, *ctx);
+    stop();
+    if (impl_->metricsHttp)
+        impl_->metricsHttp->stop();
+    impl_->http->stop();
 }
 
 int AtdServer::bind() {
     auto& m = *impl_;
-    if (m.options.port == 0) {
-        m.boundPort = m.http->bind_to_any_port(m.options.host);
-    } else {
-        m.boundPort = m.http->bind_to_port(m.options.host, m.options.port) ? m.options.port : -1;
-    }
-    if (m.boundPort <= 0) {
-        throw std::runtime_error("cannot listen on " + m.options.host + ":" +
-                                 std::to_string(m.options.port) +
-                                 ": the port is in use or the address is not local");
+    m.boundPort = m.http->start(m.options.host, m.options.port);
+    if (m.options.metricsPort >= 0) {
+        auto metricsLimits = m.limits();
+        metricsLimits.threads = 1;
+        m.metricsHttp = std::make_unique<http::MhdServer>(m.metricsRouter, metricsLimits, m.hooks(),
+                                                          http::Tls{});
+        m.metricsHttp->start(m.options.metricsHost, m.options.metricsPort);
     }
     return m.boundPort;
 }
 
 bool AtdServer::run() {
-    return impl_->http->listen_after_bind();
+    auto& m = *impl_;
+    std::unique_lock lock(m.runMutex);
+    m.started = true;
+    m.runCv.notify_all();
+    m.runCv.wait(lock, [&] { return m.stopRequested; });
+    lock.unlock();
+    if (m.metricsHttp)
+        m.metricsHttp->stop();
+    m.http->stop();
+    return true;
 }
 
 void AtdServer::stop() {
-    impl_->http->stop();
+    std::lock_guard lock(impl_->runMutex);
+    impl_->stopRequested = true;
+    impl_->runCv.notify_all();
 }
 
 bool AtdServer::running() const {
-    return impl_->http->is_running();
+    std::lock_guard lock(impl_->runMutex);
+    return impl_->started && !impl_->stopRequested;
 }
 
 std::string AtdServer::url() const {

@@ -9,10 +9,6 @@
 #include <optional>
 #include <string>
 
-namespace httplib {
-class Server;
-}
-
 namespace atd {
 
 struct ServeOptions {
@@ -24,9 +20,23 @@ struct ServeOptions {
     std::filesystem::path tlsKey;
     std::chrono::seconds tokenTtl{3600};
     std::chrono::seconds sessionIdleTimeout{0};  // 0: sessions live until deleted
-    // Worker threads: each streaming download holds one, so this bounds concurrent downloads.
-    int threads = 64;
+    // Event-loop threads of the HTTP server: a slow client or a download holds none between
+    // its socket's events; a route handler runs on one while it works.
+    int threads = 16;
     bool quiet = false;
+
+    // Bounds applied before a route runs (server/http/ConnectionPolicy.h).
+    size_t maxBodyBytes = size_t(64) << 10;     // decoded body of every route but ingest
+    size_t maxIngestBytes = size_t(256) << 20;  // decoded body of POST /v3/events
+    size_t maxHeaderBytes = size_t(64) << 10;   // request line + headers of one request
+    size_t maxBufferedBytes = size_t(1) << 30;  // decoded bodies of all requests in flight
+    int maxConnections = 1024;
+    int maxConnectionsPerIp = 128;
+    std::chrono::seconds idleTimeout{60};    // a connection silent this long is closed
+    std::chrono::seconds headerTimeout{30};  // a whole request header must arrive in this
+    // GET /metrics is served on the API address; this serves it on another one too.
+    std::string metricsHost;
+    int metricsPort = -1;  // -1: no separate metrics listener
 };
 
 class AtdServer {

@@ -1,5 +1,5 @@
 // POST /UAALoginServerWAR/oauth/token and GET /v3/spaces.
-#include <httplib.h>
+#include "http/Router.h"
 
 #include <nlohmann/json.hpp>
 
@@ -16,7 +16,7 @@ bool isCfClient(const std::string& authorization) {
     return authorization == "Basic Y2Y6" || authorization == "basic Y2Y6";
 }
 
-void issueToken(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void issueToken(ServiceContext& ctx, const http::Request& req, http::Response& res) {
     if (!isCfClient(req.get_header_value("Authorization"))) {
         throw ApiError(401,
                        "unknown OAuth client: send 'Authorization: Basic Y2Y6' (client cf, "
@@ -41,7 +41,7 @@ void issueToken(ServiceContext& ctx, const httplib::Request& req, httplib::Respo
     res.set_content(body.dump() + "\n", "application/json");
 }
 
-void listSpaces(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void listSpaces(ServiceContext& ctx, const http::Request& req, http::Response& res) {
     const User& user = authenticate(ctx, req);
     nlohmann::json spaces = nlohmann::json::array();
     for (const auto& s : user.spaces) {
@@ -54,11 +54,11 @@ void listSpaces(ServiceContext& ctx, const httplib::Request& req, httplib::Respo
 
 }  // namespace
 
-void addAuthRoutes(httplib::Server& server, ServiceContext& ctx) {
+void addAuthRoutes(http::Router& server, ServiceContext& ctx) {
     server.Post(
         "/UAALoginServerWAR/oauth/token",
-        [&ctx](const httplib::Request& req, httplib::Response& res) { issueToken(ctx, req, res); });
-    server.Get("/v3/spaces", [&ctx](const httplib::Request& req, httplib::Response& res) {
+        [&ctx](const http::Request& req, http::Response& res) { issueToken(ctx, req, res); });
+    server.Get("/v3/spaces", [&ctx](const http::Request& req, http::Response& res) {
         listSpaces(ctx, req, res);
     });
 }

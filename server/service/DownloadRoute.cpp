@@ -1,7 +1,6 @@
 // GET /v3/events/download: streams a session's pinned segments straight from the files.
-// Range is handled here, not by httplib: 0.11.4 neither answers 416 for a start past the end
-// nor keeps the status we set consistent with its own slicing (AtdServer clears req.ranges).
-#include <httplib.h>
+// Range is handled here (ByteRange): the HTTP layer never slices a reply itself.
+#include "http/Router.h"
 
 #include <memory>
 
@@ -28,7 +27,7 @@ class SnapshotHold {
     const Snapshot& snapshot_;
 };
 
-void download(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void download(ServiceContext& ctx, const http::Request& req, http::Response& res) {
     const User& user = authenticate(ctx, req);
     grantedSpace(user, req);  // must be granted, yet need not be the session's space
     auto id = req.get_header_value("SESSIONID");
@@ -67,18 +66,17 @@ void download(ServiceContext& ctx, const httplib::Request& req, httplib::Respons
     }
     auto files = std::make_shared<OpenSnapshot>(ctx.store, session->snapshot);
     const uint64_t base = range.first;
-    res.set_content_provider(size_t(range.length()), "application/octet-stream",
-                             [files, base](size_t offset, size_t length, httplib::DataSink& sink) {
-                                 return files->writeSome(base + offset, length, sink);
+    res.set_content_provider(range.length(), "application/octet-stream",
+                             [files, base](uint64_t offset, char* out, size_t max) {
+                                 return files->readAt(base + offset, out, max);
                              });
 }
 
 }  // namespace
 
-void addDownloadRoute(httplib::Server& server, ServiceContext& ctx) {
-    server.Get("/v3/events/download", [&ctx](const httplib::Request& req, httplib::Response& res) {
-        download(ctx, req, res);
-    });
+void addDownloadRoute(http::Router& server, ServiceContext& ctx) {
+    server.Get("/v3/events/download",
+               [&ctx](const http::Request& req, http::Response& res) { download(ctx, req, res); });
 }
 
 }  // namespace atd

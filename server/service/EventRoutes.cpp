@@ -1,5 +1,5 @@
 // GET /v3/events (status), POST /v3/events (ingest), DELETE /v3/events (at delete).
-#include <httplib.h>
+#include "http/Router.h"
 
 #include <nlohmann/json.hpp>
 
@@ -16,7 +16,7 @@ nlohmann::json statJson(uint64_t count, uint64_t size, uint64_t gzipSize) {
     return {{"count", count}, {"size", size}, {"gzip_size", gzipSize}};
 }
 
-void status(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void status(ServiceContext& ctx, const http::Request& req, http::Response& res) {
     const User& user = authenticate(ctx, req);
     auto domain = domainFor(user, grantedSpace(user, req), queryBool(req, "AtAccountLevel"));
     auto start = queryDate(req, "start");
@@ -48,7 +48,7 @@ void status(ServiceContext& ctx, const httplib::Request& req, httplib::Response&
 
 // Reads the body through a content reader so memory stops at kMaxIngestBytes even when
 // httplib inflates a small gzip body into a huge one.
-std::string readIngestBody(const httplib::ContentReader& reader) {
+std::string readIngestBody(const http::ContentReader& reader) {
     std::string body;
     bool tooLarge = false;
     bool complete = reader([&](const char* data, size_t n) {
@@ -71,8 +71,8 @@ std::string readIngestBody(const httplib::ContentReader& reader) {
     return body;
 }
 
-void ingest(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res,
-            const httplib::ContentReader& reader) {
+void ingest(ServiceContext& ctx, const http::Request& req, http::Response& res,
+            const http::ContentReader& reader) {
     const User& user = authenticate(ctx, req);
     auto domain = domainFor(user, grantedSpace(user, req), queryBool(req, "AtAccountLevel"));
     auto lines = plainIngestBody(readIngestBody(reader), kMaxIngestBytes);
@@ -89,7 +89,7 @@ void ingest(ServiceContext& ctx, const httplib::Request& req, httplib::Response&
     res.set_content(nlohmann::json{{"accepted", accepted}}.dump() + "\n", "application/json");
 }
 
-void deleteEvents(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void deleteEvents(ServiceContext& ctx, const http::Request& req, http::Response& res) {
     const User& user = authenticate(ctx, req);
     auto domain = domainFor(user, grantedSpace(user, req), queryBool(req, "AtAccountLevel"));
     auto start = queryDate(req, "start");
@@ -115,14 +115,13 @@ void deleteEvents(ServiceContext& ctx, const httplib::Request& req, httplib::Res
 
 }  // namespace
 
-void addEventRoutes(httplib::Server& server, ServiceContext& ctx) {
-    server.Get("/v3/events", [&ctx](const httplib::Request& req, httplib::Response& res) {
-        status(ctx, req, res);
-    });
+void addEventRoutes(http::Router& server, ServiceContext& ctx) {
+    server.Get("/v3/events",
+               [&ctx](const http::Request& req, http::Response& res) { status(ctx, req, res); });
     server.Post("/v3/events",
-                [&ctx](const httplib::Request& req, httplib::Response& res,
-                       const httplib::ContentReader& reader) { ingest(ctx, req, res, reader); });
-    server.Delete("/v3/events", [&ctx](const httplib::Request& req, httplib::Response& res) {
+                [&ctx](const http::Request& req, http::Response& res,
+                       const http::ContentReader& reader) { ingest(ctx, req, res, reader); });
+    server.Delete("/v3/events", [&ctx](const http::Request& req, http::Response& res) {
         deleteEvents(ctx, req, res);
     });
 }

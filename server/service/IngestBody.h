@@ -1,6 +1,6 @@
-// The JSON lines of an ingest request. httplib inflates `Content-Encoding: gzip` itself when
-// built with zlib, and hands the raw bytes on otherwise; the gzip magic tells which happened
-// (JSON text never starts with 0x1f 0x8b), so both builds accept the same requests.
+// The JSON lines of an ingest request. The HTTP layer inflates `Content-Encoding: gzip`
+// (server/http/BodyDecoder); a gzip body sent without that header is inflated here, told by
+// its magic (JSON text never starts with 0x1f 0x8b).
 #pragma once
 
 #include <string>

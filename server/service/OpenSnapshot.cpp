@@ -14,10 +14,6 @@ namespace atd {
 
 namespace {
 
-// 1 MiB: measured faster than 256 KiB (fewer pread and send calls), and a chunk is all the
-// memory one download holds.
-constexpr size_t kChunkBytes = 1024 * 1024;
-
 bool readFully(int fd, char* out, size_t n, uint64_t offset) {
     while (n > 0) {
         const ssize_t got = ::pread(fd, out, n, off_t(offset));
@@ -57,6 +53,7 @@ OpenSnapshot::OpenSnapshot(const Store& store, const Snapshot& snapshot) {
             }
             offset += seg.length;
         }
+        size_ = offset;
     } catch (...) {
         closeAll();  // no destructor runs for a constructor that throws
         throw;
@@ -73,9 +70,10 @@ void OpenSnapshot::closeAll() {
     parts_.clear();
 }
 
-bool OpenSnapshot::writeSome(uint64_t offset, uint64_t length, httplib::DataSink& sink) {
-    buffer_.resize(kChunkBytes);
-    const size_t want = size_t(std::min<uint64_t>(kChunkBytes, length));
+ssize_t OpenSnapshot::readAt(uint64_t offset, char* out, size_t max) const {
+    if (offset >= size_)
+        return -1;
+    const size_t want = size_t(std::min<uint64_t>(max, size_ - offset));
     size_t filled = 0;
     for (const auto& p : parts_) {
         if (filled == want)
@@ -85,11 +83,11 @@ bool OpenSnapshot::writeSome(uint64_t offset, uint64_t length, httplib::DataSink
             continue;
         const uint64_t within = at - p.start;
         const size_t n = size_t(std::min<uint64_t>(want - filled, p.length - within));
-        if (!readFully(p.fd, buffer_.data() + filled, n, within))
-            return false;
+        if (!readFully(p.fd, out + filled, n, within))
+            return -1;
         filled += n;
     }
-    return filled == want && sink.write(buffer_.data(), filled);
+    return filled == want ? ssize_t(filled) : -1;
 }
 
 }  // namespace atd

@@ -1,13 +1,14 @@
 // A session's pinned segments, opened for the download route.
 //
-// Why pread into a buffer and not sendfile(2) or mmap: cpp-httplib 0.11.4 gives a content
-// provider a DataSink, never the socket (and TLS may sit between), so sendfile is out of
-// reach; sending straight from read-only mappings was measured 1.7x slower than pread on the
-// development VM (perf: the time goes to tcp_sendmsg copying from the mapping), and a
-// sendfile(2) server fed the same bytes measures no faster than this (bench/mount-bench #6).
+// Why pread and not sendfile(2) or mmap: a download gathers many segment files into one
+// reply (MHD's sendfile path takes a single descriptor, and TLS may sit between); sending
+// straight from read-only mappings was measured 1.7x slower than pread on the development VM
+// (perf: the time goes to tcp_sendmsg copying from the mapping), and a sendfile(2) server fed
+// the same bytes measures no faster than this (bench/mount-bench #6). The bytes are read
+// straight into the HTTP server's send buffer, when the socket has room for them.
 #pragma once
 
-#include <httplib.h>
+#include <sys/types.h>
 
 #include <cstdint>
 #include <string>
@@ -28,10 +29,11 @@ class OpenSnapshot {
     OpenSnapshot(const OpenSnapshot&) = delete;
     OpenSnapshot& operator=(const OpenSnapshot&) = delete;
 
-    // Writes up to 1 MiB from `offset` (at most `length`), gathered across segments so small
-    // hourly segments still go out in large sends. False on a closed connection or a short
+    // Reads up to `max` bytes at `offset` into `out`, gathered across segments so small hourly
+    // segments still go out in large sends. Returns the count, or -1 at a short or unreadable
     // file, which aborts the reply rather than truncating it silently.
-    bool writeSome(uint64_t offset, uint64_t length, httplib::DataSink& sink);
+    ssize_t readAt(uint64_t offset, char* out, size_t max) const;
+    uint64_t size() const { return size_; }
 
   private:
     struct Part {
@@ -42,7 +44,7 @@ class OpenSnapshot {
     void closeAll();
 
     std::vector<Part> parts_;
-    std::vector<char> buffer_;
+    uint64_t size_ = 0;
 };
 
 }  // namespace atd

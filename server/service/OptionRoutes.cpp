@@ -1,5 +1,5 @@
 // GET/PUT /v3/options: the retention setting of a domain (`at option -r`).
-#include <httplib.h>
+#include "http/Router.h"
 
 #include <nlohmann/json.hpp>
 
@@ -13,17 +13,17 @@ namespace {
 
 constexpr int kMaxRetentionDays = 3650;
 
-std::string optionsDomain(ServiceContext& ctx, const httplib::Request& req) {
+std::string optionsDomain(ServiceContext& ctx, const http::Request& req) {
     const User& user = authenticate(ctx, req);
     return domainFor(user, grantedSpace(user, req), queryBool(req, "AtAccountLevel"));
 }
 
-void replyRetention(ServiceContext& ctx, const std::string& domain, httplib::Response& res) {
+void replyRetention(ServiceContext& ctx, const std::string& domain, http::Response& res) {
     nlohmann::json body = {{"retention", ctx.store.retention(domain)}};
     res.set_content(body.dump() + "\n", "application/json");
 }
 
-void putOptions(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void putOptions(ServiceContext& ctx, const http::Request& req, http::Response& res) {
     auto domain = optionsDomain(ctx, req);
     nlohmann::json body;
     try {
@@ -46,11 +46,11 @@ void putOptions(ServiceContext& ctx, const httplib::Request& req, httplib::Respo
 
 }  // namespace
 
-void addOptionRoutes(httplib::Server& server, ServiceContext& ctx) {
-    server.Get("/v3/options", [&ctx](const httplib::Request& req, httplib::Response& res) {
+void addOptionRoutes(http::Router& server, ServiceContext& ctx) {
+    server.Get("/v3/options", [&ctx](const http::Request& req, http::Response& res) {
         replyRetention(ctx, optionsDomain(ctx, req), res);
     });
-    server.Put("/v3/options", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    server.Put("/v3/options", [&ctx](const http::Request& req, http::Response& res) {
         putOptions(ctx, req, res);
     });
 }

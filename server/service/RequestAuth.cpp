@@ -1,6 +1,6 @@
 #include "service/RequestAuth.h"
 
-#include <httplib.h>
+#include "http/Router.h"
 
 #include <algorithm>
 #include <cctype>
@@ -21,7 +21,7 @@ bool startsWithNoCase(const std::string& text, std::string_view prefix) {
 
 }  // namespace
 
-const User& authenticate(const ServiceContext& ctx, const httplib::Request& req) {
+const User& authenticate(const ServiceContext& ctx, const http::Request& req) {
     auto token = req.get_header_value("X-Auth-Token");
     if (startsWithNoCase(token, "bearer ")) {
         token.erase(0, 7);
@@ -42,7 +42,7 @@ const User& authenticate(const ServiceContext& ctx, const httplib::Request& req)
     return *user;
 }
 
-std::string grantedSpace(const User& user, const httplib::Request& req) {
+std::string grantedSpace(const User& user, const http::Request& req) {
     auto space = req.get_header_value("X-Auth-Project-Id");
     if (space.empty()) {
         throw ApiError(403,
@@ -69,7 +69,7 @@ std::string domainFor(const User& user, const std::string& space, bool accountLe
     return kAccountDomain;
 }
 
-bool queryBool(const httplib::Request& req, const char* name, bool fallback) {
+bool queryBool(const http::Request& req, const char* name, bool fallback) {
     if (!req.has_param(name)) {
         return fallback;
     }
@@ -93,7 +93,7 @@ at::Date parseDateOr400(const std::string& text, const char* field) {
     return *date;
 }
 
-std::optional<at::Date> queryDate(const httplib::Request& req, const char* name) {
+std::optional<at::Date> queryDate(const http::Request& req, const char* name) {
     if (!req.has_param(name) || req.get_param_value(name).empty()) {
         return std::nullopt;
     }

@@ -2,18 +2,15 @@
 // IngestError); the server's exception handler turns that into the JSON error reply.
 #pragma once
 
+#include "http/Router.h"
 #include "service/ServiceContext.h"
-
-namespace httplib {
-class Server;
-}
 
 namespace atd {
 
-void addAuthRoutes(httplib::Server& server, ServiceContext& ctx);     // token, spaces
-void addEventRoutes(httplib::Server& server, ServiceContext& ctx);    // status, ingest, delete
-void addOptionRoutes(httplib::Server& server, ServiceContext& ctx);   // retention
-void addSessionRoutes(httplib::Server& server, ServiceContext& ctx);  // sessions CRUD
-void addDownloadRoute(httplib::Server& server, ServiceContext& ctx);  // events/download
+void addAuthRoutes(http::Router& server, ServiceContext& ctx);     // token, spaces
+void addEventRoutes(http::Router& server, ServiceContext& ctx);    // status, ingest, delete
+void addOptionRoutes(http::Router& server, ServiceContext& ctx);   // retention
+void addSessionRoutes(http::Router& server, ServiceContext& ctx);  // sessions CRUD
+void addDownloadRoute(http::Router& server, ServiceContext& ctx);  // events/download
 
 }  // namespace atd

@@ -84,9 +84,32 @@ std::vector<at::OptionDoc> declareServeFlags(CLI::App& serve, ServeFlags& f) {
                       "lifetime of a bearer token; an expired token gets 401");
     d.number<int64_t>("--session-idle-timeout", f.idleTimeoutSeconds, 0, 0, 86400 * 365, "SECONDS",
                       "delete sessions idle this long (0: never)");
-    d.number<int>("--threads", o.threads, 64, 1, 1024, "N",
-                  "worker threads; a download holds one for its whole transfer, so this bounds "
-                  "concurrent downloads");
+    d.number<int>("--threads", o.threads, 16, 1, 1024, "N",
+                  "HTTP event-loop threads; a slow client or a download holds none while it "
+                  "waits for its socket, a request's handler runs on one while it works");
+    d.number<int64_t>("--max-body-kib", f.maxBodyKiB, 64, 1, int64_t(1) << 20, "KIB",
+                      "largest body of every route but ingest, counted after transfer and gzip "
+                      "decoding (413 past it)");
+    d.number<int64_t>("--max-ingest-mib", f.maxIngestMiB, 256, 1, 256, "MIB",
+                      "largest POST /v3/events body, counted after transfer and gzip decoding "
+                      "(413 past it)");
+    d.number<int64_t>("--max-header-kib", f.maxHeaderKiB, 64, 8, 1024, "KIB",
+                      "memory of one connection for a request line and its headers (431 past "
+                      "it)");
+    d.number<int64_t>("--max-buffered-mib", f.maxBufferedMiB, 1024, 1, int64_t(1) << 20, "MIB",
+                      "request bodies held in memory by all requests together (503 with "
+                      "Retry-After past it)");
+    d.number<int>("--max-connections", o.maxConnections, 1024, 1, 65536, "N",
+                  "open connections in all (more are closed at once)");
+    d.number<int>("--max-connections-per-ip", o.maxConnectionsPerIp, 128, 0, 65536, "N",
+                  "open connections from one peer address (0: no per-peer cap)");
+    d.number<int64_t>("--idle-timeout", f.connectionIdleSeconds, 60, 1, 86400, "SECONDS",
+                      "close a connection after this long without a byte either way");
+    d.number<int64_t>("--header-timeout", f.headerTimeoutSeconds, 30, 0, 86400, "SECONDS",
+                      "time a client has for a whole request header, from connecting or from its "
+                      "previous reply (cuts clients dripping their headers; 0: off)");
+    d.text("--metrics-listen", f.metricsListen, "HOST:PORT", "",
+           "serve GET /metrics on this address too (it is always served on --listen)");
     d.flag("--quiet", o.quiet, "no per-request log lines");
     d.text("--log", f.log, "stderr|syslog|FILE", "stderr",
            "where log lines go (syslog: facility daemon, tag atd)");
@@ -104,6 +127,20 @@ std::string applyServeFlags(ServeFlags& f) {
         return "bad flag --listen " + f.listen + ": takes HOST:PORT, e.g. 127.0.0.1:8080";
     f.options.tokenTtl = std::chrono::seconds(f.tokenTtlSeconds);
     f.options.sessionIdleTimeout = std::chrono::seconds(f.idleTimeoutSeconds);
+    f.options.maxBodyBytes = size_t(f.maxBodyKiB) << 10;
+    f.options.maxIngestBytes = size_t(f.maxIngestMiB) << 20;
+    f.options.maxHeaderBytes = size_t(f.maxHeaderKiB) << 10;
+    f.options.maxBufferedBytes = size_t(f.maxBufferedMiB) << 20;
+    f.options.idleTimeout = std::chrono::seconds(f.connectionIdleSeconds);
+    f.options.headerTimeout = std::chrono::seconds(f.headerTimeoutSeconds);
+    if (!f.metricsListen.empty()) {
+        ServeOptions metrics;
+        if (!parseListen(f.metricsListen, metrics))
+            return "bad flag --metrics-listen " + f.metricsListen +
+                   ": takes HOST:PORT, e.g. 127.0.0.1:9100";
+        f.options.metricsHost = metrics.host;
+        f.options.metricsPort = metrics.port;
+    }
     return serverLog().open(f.log, *at::parseLogLevel(f.logLevel), f.syslogSocket);
 }
 

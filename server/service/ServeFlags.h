@@ -18,6 +18,13 @@ struct ServeFlags {
     std::string listen;
     int64_t tokenTtlSeconds = 0;
     int64_t idleTimeoutSeconds = 0;
+    int64_t maxBodyKiB = 0;
+    int64_t maxIngestMiB = 0;
+    int64_t maxHeaderKiB = 0;
+    int64_t maxBufferedMiB = 0;
+    int64_t connectionIdleSeconds = 0;
+    int64_t headerTimeoutSeconds = 0;
+    std::string metricsListen;
     std::string log;
     std::string logLevel;
     std::string syslogSocket;

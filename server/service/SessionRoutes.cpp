@@ -1,5 +1,5 @@
 // POST/GET /v3/sessions, GET/DELETE /v3/sessions/{id}.
-#include <httplib.h>
+#include "http/Router.h"
 
 #include <nlohmann/json.hpp>
 
@@ -13,7 +13,7 @@ namespace atd {
 
 namespace {
 
-void replyJson(httplib::Response& res, const nlohmann::json& body, int status = 200) {
+void replyJson(http::Response& res, const nlohmann::json& body, int status = 200) {
     res.status = status;
     res.set_content(body.dump() + "\n", "application/json");
 }
@@ -24,7 +24,7 @@ ApiError noSuchSession(const std::string& id, const User& user) {
                              "lists yours");
 }
 
-void createSession(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void createSession(ServiceContext& ctx, const http::Request& req, http::Response& res) {
     const User& user = authenticate(ctx, req);
     auto space = grantedSpace(user, req);
     auto parsed = parseSessionRequest(req.body, at::Date::todayUtc());
@@ -44,7 +44,7 @@ void createSession(ServiceContext& ctx, const httplib::Request& req, httplib::Re
     replyJson(res, toApiJson(created), 201);
 }
 
-void listSessions(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void listSessions(ServiceContext& ctx, const http::Request& req, http::Response& res) {
     const User& user = authenticate(ctx, req);
     grantedSpace(user, req);  // API.md: every /v3 call but /v3/spaces names a granted space
     nlohmann::json body = nlohmann::json::array();
@@ -54,7 +54,7 @@ void listSessions(ServiceContext& ctx, const httplib::Request& req, httplib::Res
     replyJson(res, body);
 }
 
-void showSession(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void showSession(ServiceContext& ctx, const http::Request& req, http::Response& res) {
     const User& user = authenticate(ctx, req);
     grantedSpace(user, req);  // API.md: every /v3 call but /v3/spaces names a granted space
     auto id = req.matches[1].str();
@@ -65,7 +65,7 @@ void showSession(ServiceContext& ctx, const httplib::Request& req, httplib::Resp
     replyJson(res, toApiJson(*session));
 }
 
-void deleteSession(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void deleteSession(ServiceContext& ctx, const http::Request& req, http::Response& res) {
     const User& user = authenticate(ctx, req);
     grantedSpace(user, req);  // API.md: every /v3 call but /v3/spaces names a granted space
     auto id = req.matches[1].str();
@@ -78,20 +78,19 @@ void deleteSession(ServiceContext& ctx, const httplib::Request& req, httplib::Re
 
 }  // namespace
 
-void addSessionRoutes(httplib::Server& server, ServiceContext& ctx) {
-    server.Post("/v3/sessions", [&ctx](const httplib::Request& req, httplib::Response& res) {
+void addSessionRoutes(http::Router& server, ServiceContext& ctx) {
+    server.Post("/v3/sessions", [&ctx](const http::Request& req, http::Response& res) {
         createSession(ctx, req, res);
     });
-    server.Get("/v3/sessions", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    server.Get("/v3/sessions", [&ctx](const http::Request& req, http::Response& res) {
         listSessions(ctx, req, res);
     });
-    server.Get("/v3/sessions/([^/]+)", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    server.Get("/v3/sessions/([^/]+)", [&ctx](const http::Request& req, http::Response& res) {
         showSession(ctx, req, res);
     });
-    server.Delete("/v3/sessions/([^/]+)",
-                  [&ctx](const httplib::Request& req, httplib::Response& res) {
-                      deleteSession(ctx, req, res);
-                  });
+    server.Delete("/v3/sessions/([^/]+)", [&ctx](const http::Request& req, http::Response& res) {
+        deleteSession(ctx, req, res);
+    });
 }
 
 }  // namespace atd

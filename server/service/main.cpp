@@ -40,11 +40,7 @@ int serve(atd::ServeOptions options) {
         while (!done) {
             int sig = sigtimedwait(&stopSignals, nullptr, &tick);
             if (sig == SIGTERM || sig == SIGINT) {
-                // httplib ignores stop() until run() is inside its accept loop, and a signal can
-                // arrive right after "listening" is printed: wait for the loop, then stop it.
-                while (!done && !server->running())
-                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-                server->stop();
+                server->stop();  // run() returns at once, even if it has not started yet
                 return;
             }
         }

@@ -27,6 +27,7 @@ class AtdProcess {
     int port() const { return port_; }
     const std::string& url() const { return url_; }
     std::string log() const;  // what atd wrote on stderr so far
+    pid_t pid() const { return atd_.pid(); }
 
     // Sends `signal` and waits (up to `limit`) for the exit.
     ExitStatus stop(int signal, std::chrono::milliseconds limit = std::chrono::seconds(10));

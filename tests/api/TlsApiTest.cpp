@@ -14,6 +14,9 @@ namespace {
 void writeSelfSignedCert(const std::filesystem::path& dir) {
     EVP_PKEY* key = EVP_RSA_gen(2048);
     X509* cert = X509_new();
+    // v3: extensions (the SAN) need it; GnuTLS (atd's TLS, via libmicrohttpd) refuses a v1
+    // certificate that carries them, as RFC 5280 4.1.2.1 says.
+    X509_set_version(cert, 2);
     ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
     X509_gmtime_adj(X509_getm_notBefore(cert), -60);
     X509_gmtime_adj(X509_getm_notAfter(cert), 3600);

@@ -35,6 +35,8 @@ class ChildProcess {
     // Sends `signal` and waits up to `limit` for the exit, then SIGKILL; always reaped.
     ExitStatus stop(int signal, std::chrono::milliseconds limit = std::chrono::seconds(10));
 
+    pid_t pid() const { return pid_; }
+
   private:
     pid_t pid_ = -1;
     int stdoutFd_ = -1;
