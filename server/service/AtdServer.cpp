@@ -151,6 +151,7 @@ void AtdServer::Impl::configureHttp() {
         // Ranges are ours to apply (DownloadRoute); left here, httplib 0.11.4 would slice
         // every reply, error bodies included, and send 206 for a JSON error.
         const_cast<httplib::Request&>(req).ranges.clear();
+        routeBodiesHttplibSkips(req);
         return httplib::Server::HandlerResponse::Unhandled;
     });
     http->set_exception_handler(replyForException);
@@ -178,6 +179,7 @@ void AtdServer::Impl::configureHttp() {
     addOptionRoutes(*http, *ctx);
     addSessionRoutes(*http, *ctx);
     addDownloadRoute(*http, *ctx);
+    addInfoRoute(*http, !options.tlsCert.empty());
 }
 
 int AtdServer::bind() {
