@@ -38,9 +38,9 @@ TEST(SessionRequest, DefaultsAndCaps) {
     EXPECT_EQ(capped.end, today);
     auto future = parseSessionRequest(R"({"start":"2017-08-01"})", today);
     EXPECT_EQ(future.end, future.start);  // never before start
-    auto exact14 = parseSessionRequest(R"({"start":"2017-07-01","end":"2017-07-14"})", today);
-    EXPECT_EQ(exact14.end.str(), "2017-07-14");
-    EXPECT_THROW(parseSessionRequest(R"({"start":"2017-07-01","end":"2017-07-15"})", today),
+    auto exact15 = parseSessionRequest(R"({"start":"2017-07-01","end":"2017-07-15"})", today);
+    EXPECT_EQ(exact15.end.str(), "2017-07-15");
+    EXPECT_THROW(parseSessionRequest(R"({"start":"2017-07-01","end":"2017-07-16"})", today),
                  ApiError);
     auto hour = parseSessionRequest(R"({"SearchTime":"0","tag":"atfs:h:1"})", today);
     EXPECT_EQ(hour.hour, 0);

@@ -55,6 +55,17 @@ TEST_F(SessionApi, DefaultsToTheLast14Days) {
     EXPECT_EQ(onlyEnd["date-range"]["Start"], "2017-07-12");
 }
 
+// IBM's API page: "You cannot download more that 15 days per session" (server/API.md).
+TEST_F(SessionApi, FifteenDaysIsOneSessionSixteenIsRefused) {
+    Caller alice(atd->port(), kAliceKey, kSpaceDev);
+    auto s = alice.createSession({{"start", "2018-06-18"}, {"end", "2018-07-02"}});
+    EXPECT_EQ(s["date-range"]["End"], "2018-07-02");
+    auto msg =
+        expectError(alice.post("/v3/sessions", R"({"start":"2018-06-18","end":"2018-07-03"})"), 400,
+                    "bad_request");
+    EXPECT_NE(msg.find("is 16 days; a session covers at most 15 days"), std::string::npos) << msg;
+}
+
 TEST_F(SessionApi, AnotherUsersSessionIs404) {
     Caller alice(atd->port(), kAliceKey, kSpaceDev);
     Caller bob(atd->port(), kBobKey, kSpaceDev);
