@@ -121,7 +121,8 @@ TEST_P(SessionValidation, Is400SayingWhich) {
 INSTANTIATE_TEST_SUITE_P(
     Bodies, SessionValidation,
     ::testing::Values(
-        BadSessionBody{"Over14Days", R"({"start":"2017-07-01","end":"2017-07-15"})", "14 days"},
+        BadSessionBody{"Over15Days", R"({"start":"2017-07-01","end":"2017-07-16"})",
+                       "at most 15 days"},
         BadSessionBody{"EndBeforeStart", R"({"start":"2017-07-25","end":"2017-07-24"})",
                        "before start"},
         BadSessionBody{"February30", R"({"start":"2017-02-30","end":"2017-03-01"})", "2017-02-30"},
