@@ -55,6 +55,15 @@ SessionRequest parseSessionRequest(const std::string& text, at::Date today) {
                        "malformed JSON body: expected an object like "
                        "{\"start\":\"2017-07-25\",\"end\":\"2017-07-25\"}");
     }
+    // A field atd would ignore is refused: the caller meant something by it.
+    for (const auto& [name, value] : body.items()) {
+        if (name != "start" && name != "end" && name != "AtAccountLevel" && name != "SearchTime" &&
+            name != "tag") {
+            throw ApiError(400, "unknown field \"" + name +
+                                    "\" in the JSON body: only start, end, AtAccountLevel, "
+                                    "SearchTime and tag are understood");
+        }
+    }
     SessionRequest out;
     auto start = optionalDate(body, "start");
     auto end = optionalDate(body, "end");

@@ -20,7 +20,7 @@ struct SessionRequest {
 
 inline constexpr size_t kMaxTagBytes = 128;
 
-// Throws ApiError 400 on malformed JSON, a bad date, end before start, more than
+// Throws ApiError 400 on malformed JSON, an unknown field, a bad date, end before start, more than
 // at::kMaxSessionDays days, a bad hour or a bad tag. `today` is injected so the defaults are
 // testable.
 SessionRequest parseSessionRequest(const std::string& body, at::Date today);

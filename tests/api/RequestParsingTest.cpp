@@ -48,6 +48,12 @@ TEST(SessionRequest, DefaultsAndCaps) {
     EXPECT_THROW(parseSessionRequest(R"({"tag":")" + std::string(129, 'x') + "\"}", today),
                  ApiError);
     EXPECT_THROW(parseSessionRequest(R"({"start":7})", today), ApiError);
+    try {
+        parseSessionRequest(R"({"start":"2017-07-20","searchTime":"5"})", today);
+        ADD_FAILURE() << "an unknown field was ignored";
+    } catch (const ApiError& e) {
+        EXPECT_NE(std::string(e.what()).find("unknown field \"searchTime\""), std::string::npos);
+    }
 }
 
 std::string messageOf(const QueryFields& query, const std::string& body) {
