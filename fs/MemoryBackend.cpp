@@ -4,6 +4,8 @@
 #include <cstring>
 #include <thread>
 
+#include "at/ApiLimits.h"
+
 namespace atfs {
 
 namespace {
@@ -170,7 +172,7 @@ std::vector<at::DayStatus> MemoryBackend::status(const at::Domain& domain,
 at::Session MemoryBackend::createSession(const at::Domain& domain, const at::SessionRequest& req) {
     std::lock_guard lk(mu_);
     maybeFail("create");
-    if (!req.start || !req.end || req.end->days() - req.start->days() >= 14 ||
+    if (!req.start || !req.end || req.end->days() - req.start->days() >= at::kMaxSessionDays ||
         *req.end < *req.start)
         throw at::ApiError(at::ErrorKind::BadRequest, "POST /v3/sessions", 400, "bad range");
     const std::string key = domainKey(domain);

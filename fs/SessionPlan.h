@@ -1,5 +1,6 @@
 // Which sessions serve a file's span, in order, and how big the file is. Pure.
-// Whole days go in whole-day sessions of at most 14 days (the service's limit, chained);
+// Whole days go in whole-day sessions of at most at::kMaxSessionDays (the service's limit,
+// chained);
 // partial days in one SearchTime session per hour; empty days and hours need none.
 #pragma once
 
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "PathModel.h"
+#include "at/ApiLimits.h"
 #include "at/Types.h"
 
 namespace atfs {
@@ -26,10 +28,8 @@ struct Segment {
     uint64_t bytes(Format f) const { return f == Format::Json ? size : gzipSize; }
 };
 
-constexpr int kMaxSessionDays = 14;
-
 std::vector<Segment> planSegments(const DayIndex& index, HourSpan span,
-                                  int maxDays = kMaxSessionDays);
+                                  int maxDays = at::kMaxSessionDays);
 
 uint64_t plannedSize(const std::vector<Segment>& plan, Format f);
 

@@ -1,6 +1,9 @@
 #include "ErrorReport.h"
 
 #include <cstdio>
+#include <string>
+
+#include "at/ApiLimits.h"
 
 namespace atctl {
 
@@ -24,8 +27,9 @@ std::string adviceFor(const at::ApiError& error) {
             return advice;
         }
         case at::ErrorKind::BadRequest:
-            if (message.find("14 days") != std::string::npos) {
-                return "use a range of at most 14 days";
+            if (message.find("at most " + std::to_string(at::kMaxSessionDays) + " days") !=
+                std::string::npos) {
+                return "use a range of at most " + std::to_string(at::kMaxSessionDays) + " days";
             }
             if (error.call().rfind("POST /v3/events", 0) == 0) {
                 return "fix that line of the input and send it again";

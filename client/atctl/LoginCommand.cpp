@@ -26,7 +26,9 @@ void addLoginCommand(CLI::App& app, AppContext& ctx) {
         "Verify an API key and save it (key from $ATFS_APIKEY, --apikey-file, stdin or a prompt)");
     cmd->add_option(
         "--endpoint", opts->endpoint,
-        std::string("Service URL (default: the saved one, else ") + kDefaultEndpoint + ")");
+        std::string("Service or API endpoint URL; the other is found through GET /v2/info "
+                    "(default: the saved one, else ") +
+            kDefaultEndpoint + ")");
     cmd->add_option("--apikey-file", opts->apikeyFile, "Read the API key from this file");
     cmd->add_option("--cacert", opts->cacert, "PEM file of the CA that signs the service's TLS");
     cmd->add_flag("--insecure", opts->insecure, "Do not verify TLS (self-signed test servers)");
@@ -42,14 +44,16 @@ void addLoginCommand(CLI::App& app, AppContext& ctx) {
             config.endpoint = !opts->endpoint.empty() ? opts->endpoint
                               : previous              ? previous->endpoint
                                                       : kDefaultEndpoint;
-            while (config.endpoint.size() > 1 && config.endpoint.back() == '/') {
-                config.endpoint.pop_back();
-            }
             // Absolute, so later commands find it from any working directory.
             config.caCert =
                 opts->cacert.empty() ? "" : std::filesystem::absolute(opts->cacert).string();
             config.insecure = opts->insecure;
             config.apiKey = readApiKey(opts->apikeyFile);
+            // --endpoint may name the service or the API endpoint: /v2/info says the other.
+            at::ClientOptions given = at::clientOptionsFrom(config);
+            at::Endpoints endpoints = at::discoverEndpoints(given);
+            config.endpoint = endpoints.service;
+            config.authorizationEndpoint = endpoints.authorization;
 
             at::Client client(at::clientOptionsFrom(config));
             client.login();

@@ -4,6 +4,7 @@
 
 #include "AppContext.h"
 #include "Table.h"
+#include "at/ApiLimits.h"
 
 namespace atctl {
 namespace {
@@ -77,7 +78,9 @@ void addCreate(CLI::App& group, AppContext& ctx) {
     };
     auto opts = std::make_shared<Options>();
     CLI::App* cmd = group.add_subcommand(
-        "create", "Create a download session (default: the last 14 days, at most 14 days)");
+        "create", "Create a download session (default: the last " +
+                      std::to_string(at::kDefaultSessionDays) + " days, at most " +
+                      std::to_string(at::kMaxSessionDays) + " days)");
     cmd->add_flag("-a,--account", opts->account, "The account domain instead of the space");
     cmd->add_option("-s,--start", opts->start, "First day, YYYY-MM-DD (UTC)");
     cmd->add_option("-e,--end", opts->end, "Last day, YYYY-MM-DD (UTC), inclusive");

@@ -123,6 +123,7 @@ Config loadConfig(const std::filesystem::path& path) {
     }
     Config config;
     config.endpoint = optionalString(j, "endpoint", path);
+    config.authorizationEndpoint = optionalString(j, "authorization_endpoint", path);
     config.apiKey = optionalString(j, "apikey", path);
     config.caCert = optionalString(j, "cacert", path);
     config.org = optionalString(j, "org", path);
@@ -156,6 +157,9 @@ void saveConfig(const std::filesystem::path& path, const Config& config) {
     }
 
     nlohmann::json j = {{"endpoint", config.endpoint}, {"apikey", config.apiKey}};
+    if (!config.authorizationEndpoint.empty()) {
+        j["authorization_endpoint"] = config.authorizationEndpoint;
+    }
     if (!config.caCert.empty()) {
         j["cacert"] = config.caCert;
     }
@@ -202,6 +206,7 @@ ClientOptions clientOptionsFrom(const Config& config) {
     }
     ClientOptions options;
     options.endpoint = config.endpoint;
+    options.authorizationEndpoint = config.authorizationEndpoint;
     options.apiKey = config.apiKey;
     options.caCert = config.caCert;
     options.insecure = config.insecure;

@@ -126,7 +126,9 @@ Http::Http(const ClientOptions& options) : options_(options) {
 }
 
 void Http::configure(CURL* curl, const std::string& target) const {
-    const std::string url = options_.endpoint + target;
+    // A target may be a whole URL: the UAA need not be on the service's host.
+    const bool absolute = target.rfind("http://", 0) == 0 || target.rfind("https://", 0) == 0;
+    const std::string url = absolute ? target : options_.endpoint + target;
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // many threads: no SIGALRM for DNS timeouts
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, options_.connectTimeoutMs);

@@ -18,8 +18,8 @@
 namespace at {
 
 struct HttpRequest {
-    std::string method;                // GET, POST, PUT, DELETE
-    std::string target;                // path and query: "/v3/events?start=2017-07-25"
+    std::string method;  // GET, POST, PUT, DELETE
+    std::string target;  // path and query: "/v3/events?start=2017-07-25", or a whole URL
     std::vector<std::string> headers;  // "Name: value"
     std::string body;
     std::string contentType;  // set with a body

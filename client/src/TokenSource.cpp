@@ -41,7 +41,9 @@ void TokenSource::fetchLocked() {
 
     HttpRequest request;
     request.method = "POST";
-    request.target = "/UAALoginServerWAR/oauth/token";
+    request.target = options.authorizationEndpoint.empty()
+                         ? "/UAALoginServerWAR/oauth/token"
+                         : options.authorizationEndpoint + "/oauth/token";
     request.headers = {"Authorization: Basic Y2Y6", "Accept: application/json"};  // "cf:"
     request.contentType = "application/x-www-form-urlencoded";
     request.body = "grant_type=password&username=apikey&password=" + urlEncode(options.apiKey);

@@ -192,6 +192,7 @@ AtdServer::AtdServer(ServeOptions options) : impl_(std::make_unique<Impl>()) {
     addOptionRoutes(m.router, *m.ctx);
     addSessionRoutes(m.router, *m.ctx);
     addDownloadRoute(m.router, *m.ctx);
+    addInfoRoute(m.router, !m.options.tlsCert.empty());
     m.addMetricsRoute(m.router);
     m.addMetricsRoute(m.metricsRouter);
     m.http = std::make_unique<http::MhdServer>(m.router, m.limits(), m.hooks(), m.tls);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "service/ApiError.h"
+#include "service/EventQuery.h"
 #include "service/IngestBody.h"
 #include "service/RequestAuth.h"
 #include "service/Routes.h"
@@ -16,24 +17,37 @@ nlohmann::json statJson(uint64_t count, uint64_t size, uint64_t gzipSize) {
     return {{"count", count}, {"size", size}, {"gzip_size", gzipSize}};
 }
 
+// The query and (documented form) JSON body of a status or delete call, read together.
+EventQuery eventQueryOf(const http::Request& req) {
+    QueryFields query;
+    for (const char* name : kEventQueryFields) {
+        if (req.has_param(name)) {
+            query[name] = req.get_param_value(name);
+        }
+    }
+    return parseEventQuery(query, req.body);
+}
+
 void status(ServiceContext& ctx, const http::Request& req, http::Response& res) {
     const User& user = authenticate(ctx, req);
-    auto domain = domainFor(user, grantedSpace(user, req), queryBool(req, "AtAccountLevel"));
-    auto start = queryDate(req, "start");
-    auto end = queryDate(req, "end");
+    auto asked = eventQueryOf(req);
+    auto domain = domainFor(user, grantedSpace(user, req), asked.accountLevel);
     bool hours = queryBool(req, "hours");
     nlohmann::json days = nlohmann::json::array();
-    for (const auto& day : ctx.store.status(domain, start, end)) {
-        if (day.count == 0) {
+    for (const auto& day : ctx.store.status(domain, asked.start, asked.end)) {
+        // With SearchTime a day is that one hour of it.
+        HourStat stat = asked.hour ? day.hours[size_t(*asked.hour)]
+                                   : HourStat{day.count, day.size, day.gzipSize};
+        if (stat.count == 0) {
             continue;
         }
-        auto entry = statJson(day.count, day.size, day.gzipSize);
+        auto entry = statJson(stat.count, stat.size, stat.gzipSize);
         entry["date"] = day.date.str();
         if (hours) {
             entry["hours"] = nlohmann::json::array();
             for (int h = 0; h < 24; ++h) {
                 const auto& hs = day.hours[size_t(h)];
-                if (hs.count > 0) {
+                if (hs.count > 0 && (!asked.hour || h == *asked.hour)) {
                     auto hourEntry = statJson(hs.count, hs.size, hs.gzipSize);
                     hourEntry["hour"] = h;
                     entry["hours"].push_back(hourEntry);
@@ -91,20 +105,22 @@ void ingest(ServiceContext& ctx, const http::Request& req, http::Response& res,
 
 void deleteEvents(ServiceContext& ctx, const http::Request& req, http::Response& res) {
     const User& user = authenticate(ctx, req);
-    auto domain = domainFor(user, grantedSpace(user, req), queryBool(req, "AtAccountLevel"));
-    auto start = queryDate(req, "start");
-    auto end = queryDate(req, "end");
-    if (!start || !end) {
-        throw ApiError(400, "DELETE /v3/events needs both start and end (YYYY-MM-DD)");
+    auto asked = eventQueryOf(req);
+    auto domain = domainFor(user, grantedSpace(user, req), asked.accountLevel);
+    if (!asked.start || !asked.end) {
+        std::string message =
+            "DELETE /v3/events needs both start and end (YYYY-MM-DD), in the query or the JSON "
+            "body";
+        // NodeJS sends a DELETE's body with neither header unless told (IBM's delete sample):
+        // by HTTP/1.1 that request has no body.
+        if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
+            message +=
+                "; this request has no body: a body needs a Content-Length or "
+                "'Transfer-Encoding: chunked' header";
+        }
+        throw ApiError(400, message);
     }
-    if (*end < *start) {
-        throw ApiError(400, "end " + end->str() + " is before start " + start->str());
-    }
-    std::optional<int> hour;
-    if (req.has_param("SearchTime") && !req.get_param_value("SearchTime").empty()) {
-        hour = parseHourOr400(req.get_param_value("SearchTime"), "SearchTime");
-    }
-    auto freed = ctx.store.deleteRange(domain, *start, *end, hour);
+    auto freed = ctx.store.deleteRange(domain, *asked.start, *asked.end, asked.hour);
     nlohmann::json body = {
         {"message", std::to_string(freed.count) + " logs were deleted, freeing " +
                         std::to_string(freed.bytes) + " bytes"},

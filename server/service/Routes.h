@@ -12,5 +12,6 @@ void addEventRoutes(http::Router& server, ServiceContext& ctx);    // status, in
 void addOptionRoutes(http::Router& server, ServiceContext& ctx);   // retention
 void addSessionRoutes(http::Router& server, ServiceContext& ctx);  // sessions CRUD
 void addDownloadRoute(http::Router& server, ServiceContext& ctx);  // events/download
+void addInfoRoute(http::Router& server, bool tls);                 // /v2/info
 
 }  // namespace atd

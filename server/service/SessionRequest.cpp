@@ -55,25 +55,35 @@ SessionRequest parseSessionRequest(const std::string& text, at::Date today) {
                        "malformed JSON body: expected an object like "
                        "{\"start\":\"2017-07-25\",\"end\":\"2017-07-25\"}");
     }
+    // A field atd would ignore is refused: the caller meant something by it.
+    for (const auto& [name, value] : body.items()) {
+        if (name != "start" && name != "end" && name != "AtAccountLevel" && name != "SearchTime" &&
+            name != "tag") {
+            throw ApiError(400, "unknown field \"" + name +
+                                    "\" in the JSON body: only start, end, AtAccountLevel, "
+                                    "SearchTime and tag are understood");
+        }
+    }
     SessionRequest out;
     auto start = optionalDate(body, "start");
     auto end = optionalDate(body, "end");
     if (!start && !end) {
         end = today;
-        start = today.plusDays(-(kMaxSessionDays - 1));
+        start = today.plusDays(-(at::kDefaultSessionDays - 1));
     } else if (!end) {
-        end = std::max(*start, std::min(start->plusDays(kMaxSessionDays - 1), today));
+        end = std::max(*start, std::min(start->plusDays(at::kDefaultSessionDays - 1), today));
     } else if (!start) {
-        start = end->plusDays(-(kMaxSessionDays - 1));
+        start = end->plusDays(-(at::kDefaultSessionDays - 1));
     }
     if (*end < *start) {
         throw ApiError(400, "end " + end->str() + " is before start " + start->str());
     }
     at::DayRange range{*start, *end};
-    if (range.dayCount() > kMaxSessionDays) {
+    if (range.dayCount() > at::kMaxSessionDays) {
         throw ApiError(400, "the range " + start->str() + ".." + end->str() + " is " +
                                 std::to_string(range.dayCount()) +
-                                " days; a session covers at most 14 days: split it");
+                                " days; a session covers at most " +
+                                std::to_string(at::kMaxSessionDays) + " days: split it");
     }
     out.start = *start;
     out.end = *end;

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "at/ApiLimits.h"
 #include "at/Time.h"
 
 namespace atd {
@@ -17,11 +18,11 @@ struct SessionRequest {
     std::string tag;
 };
 
-inline constexpr int kMaxSessionDays = 14;
 inline constexpr size_t kMaxTagBytes = 128;
 
-// Throws ApiError 400 on malformed JSON, a bad date, end before start, more than 14 days,
-// a bad hour or a bad tag. `today` is injected so the defaults are testable.
+// Throws ApiError 400 on malformed JSON, an unknown field, a bad date, end before start, more than
+// at::kMaxSessionDays days, a bad hour or a bad tag. `today` is injected so the defaults are
+// testable.
 SessionRequest parseSessionRequest(const std::string& body, at::Date today);
 
 }  // namespace atd

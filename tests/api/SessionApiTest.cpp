@@ -55,6 +55,17 @@ TEST_F(SessionApi, DefaultsToTheLast14Days) {
     EXPECT_EQ(onlyEnd["date-range"]["Start"], "2017-07-12");
 }
 
+// IBM's API page: "You cannot download more that 15 days per session" (server/API.md).
+TEST_F(SessionApi, FifteenDaysIsOneSessionSixteenIsRefused) {
+    Caller alice(atd->port(), kAliceKey, kSpaceDev);
+    auto s = alice.createSession({{"start", "2018-06-18"}, {"end", "2018-07-02"}});
+    EXPECT_EQ(s["date-range"]["End"], "2018-07-02");
+    auto msg =
+        expectError(alice.post("/v3/sessions", R"({"start":"2018-06-18","end":"2018-07-03"})"), 400,
+                    "bad_request");
+    EXPECT_NE(msg.find("is 16 days; a session covers at most 15 days"), std::string::npos) << msg;
+}
+
 TEST_F(SessionApi, AnotherUsersSessionIs404) {
     Caller alice(atd->port(), kAliceKey, kSpaceDev);
     Caller bob(atd->port(), kBobKey, kSpaceDev);
@@ -110,7 +121,8 @@ TEST_P(SessionValidation, Is400SayingWhich) {
 INSTANTIATE_TEST_SUITE_P(
     Bodies, SessionValidation,
     ::testing::Values(
-        BadSessionBody{"Over14Days", R"({"start":"2017-07-01","end":"2017-07-15"})", "14 days"},
+        BadSessionBody{"Over15Days", R"({"start":"2017-07-01","end":"2017-07-16"})",
+                       "at most 15 days"},
         BadSessionBody{"EndBeforeStart", R"({"start":"2017-07-25","end":"2017-07-24"})",
                        "before start"},
         BadSessionBody{"February30", R"({"start":"2017-02-30","end":"2017-03-01"})", "2017-02-30"},

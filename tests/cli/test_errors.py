@@ -98,11 +98,17 @@ class Errors(unittest.TestCase):
         self.assertFails(self.env.run("download", "--no-resume", "-o", out, "no-such-session"), 4)
         self.assertEqual(read_bytes(out), b"keep me")
 
-    def test_more_than_14_days_is_exit_6_with_the_service_message(self):
+    def test_more_than_15_days_is_exit_6_with_the_service_message(self):
         self.env.login()
+        r = self.env.run("session", "create", "-s", "2017-07-01", "-e", "2017-07-16")
+        line = self.assertFails(r, 6, "POST /v3/sessions failed (400)", "at most 15 days")
+        self.assertTrue(line.endswith("— use a range of at most 15 days"), line)
+        self.assertIn("failed (400): the range 2017-07-01..2017-07-16 is 16 days", line)
+        # 15 days, the limit atd, atctl and atfs share (IBM's API page), is one session.
+        r = self.env.run("session", "create", "-s", "2017-07-01", "-e", "2017-07-15")
+        self.assertEqual(r.returncode, 0, r.stderr)
         r = self.env.run("session", "create", "-s", "2017-07-01", "-e", "2017-07-31")
-        line = self.assertFails(r, 6, "POST /v3/sessions failed (400)", "14 days")
-        self.assertTrue(line.endswith("— use a range of at most 14 days"), line)
+        line = self.assertFails(r, 6, "POST /v3/sessions failed (400)")
         # The service's message alone, not its error code in front of it.
         self.assertIn("failed (400): the range 2017-07-01..2017-07-31 is 31 days", line)
         self.assertNotIn("bad_request", line)

@@ -1,5 +1,5 @@
 """Ranges: START..END.json resolves on lookup (never listed) and equals the concatenation
-of its days (or hours); ranges over the 14-day session limit are chained in order; bad
+of its days (or hours); ranges over the 15-day session limit are chained in order; bad
 names are ENOENT."""
 
 import errno
@@ -41,9 +41,10 @@ class RangeTest(MountTestCase):
         self.assertEqual(len(got), len(want), name)
         self.assertEqual(got, want, name)
 
-    def test_15_day_range(self):
+    def test_16_day_range(self):
+        # One day over the 15-day session limit: two chained sessions.
         first = shift_day(self.world.first_day, 3)
-        self.check_days(first, shift_day(first, 14))
+        self.check_days(first, shift_day(first, 15))
 
     def test_40_day_range(self):
         first = shift_day(self.world.first_day, 1)

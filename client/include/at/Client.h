@@ -17,8 +17,11 @@ namespace at {
 
 struct ClientOptions {
     std::string endpoint;  // "http://127.0.0.1:8080" (no trailing slash needed)
-    std::string apiKey;    // never logged
-    std::string caCert;    // PEM file; empty: the system store
+    // The UAA base the token comes from (AUTHORIZATION_ENDPOINT/oauth/token); empty:
+    // endpoint + "/UAALoginServerWAR". discoverEndpoints() finds it.
+    std::string authorizationEndpoint;
+    std::string apiKey;     // never logged
+    std::string caCert;     // PEM file; empty: the system store
     bool insecure = false;  // skip TLS verification (self-signed test servers only)
     std::string userAgent = "libatclient/0.1";
     long connectTimeoutMs = 10000;
@@ -28,14 +31,27 @@ struct ClientOptions {
     long backoffBaseMs = 100;     // exponential backoff with jitter from here
 };
 
+// The two URLs of IBM's flow: the Activity Tracker service and the UAA it takes tokens from.
+struct Endpoints {
+    std::string service;
+    std::string authorization;
+};
+
+// Asks GET /v2/info of options.endpoint, which may be the service endpoint or the API endpoint
+// (IBM's token flow starts there: "retrieve the endpoint value from the field
+// authorization_endpoint"). service is the reply's activity_tracker_endpoint, else
+// options.endpoint. A server without /v2/info (404) is taken as a service endpoint whose UAA
+// is at /UAALoginServerWAR. Throws ApiError on a network failure or a malformed reply.
+Endpoints discoverEndpoints(const ClientOptions& options);
+
 // A pull stream over one session's download. read() never returns a short count
 // except at the end (0) or when fewer bytes remain; it throws ApiError on failure.
 // Dropped connections are resumed with Range on the same session, transparently.
 class DownloadStream {
-public:
+  public:
     virtual ~DownloadStream() = default;
     virtual size_t read(char* buf, size_t n) = 0;
-    virtual uint64_t position() const = 0;     // bytes returned so far (in this stream's mode)
+    virtual uint64_t position() const = 0;      // bytes returned so far (in this stream's mode)
     virtual uint64_t gzipReceived() const = 0;  // raw bytes received from the service
     virtual uint64_t gzipTotal() const = 0;     // Content-Length of the full download
 };
@@ -43,7 +59,7 @@ public:
 enum class DownloadMode { Inflated, Raw };
 
 class Client {
-public:
+  public:
     explicit Client(ClientOptions options);
     ~Client();
     Client(const Client&) = delete;
@@ -72,7 +88,7 @@ public:
     int retention(const Domain& domain);
     int setRetention(const Domain& domain, int days);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -1,7 +1,7 @@
 // The credentials and target that `atctl login`/`atctl target` save and atfs reads:
 // $XDG_CONFIG_HOME/atfs/config.json (else ~/.config/atfs/config.json), mode 0600.
-// JSON keys: "endpoint", "apikey", "cacert", "insecure", "org", "space", "space_guid";
-// only "endpoint" and "apikey" are required.
+// JSON keys: "endpoint", "authorization_endpoint", "apikey", "cacert", "insecure", "org",
+// "space", "space_guid"; only "endpoint" and "apikey" are required.
 #pragma once
 
 #include <filesystem>
@@ -12,13 +12,14 @@
 namespace at {
 
 struct Config {
-    std::string endpoint;   // "http://127.0.0.1:8080"
-    std::string apiKey;     // secret: the file is 0600, never printed
-    std::string caCert;     // optional PEM path
-    bool insecure = false;  // only for self-signed test servers
-    std::string org;        // target org name
-    std::string space;      // target space name
-    std::string spaceGuid;  // target space GUID (X-Auth-Project-Id)
+    std::string endpoint;               // "http://127.0.0.1:8080"
+    std::string authorizationEndpoint;  // the UAA base (GET /v2/info); empty: on endpoint
+    std::string apiKey;                 // secret: the file is 0600, never printed
+    std::string caCert;                 // optional PEM path
+    bool insecure = false;              // only for self-signed test servers
+    std::string org;                    // target org name
+    std::string space;                  // target space name
+    std::string spaceGuid;              // target space GUID (X-Auth-Project-Id)
 };
 
 std::filesystem::path defaultConfigPath();

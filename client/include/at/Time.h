@@ -12,7 +12,7 @@ namespace at {
 
 // A UTC calendar day, stored as days since 1970-01-01.
 class Date {
-public:
+  public:
     constexpr Date() = default;
     constexpr explicit Date(int32_t daysSinceEpoch) : days_(daysSinceEpoch) {}
 
@@ -31,7 +31,7 @@ public:
 
     friend constexpr auto operator<=>(Date, Date) = default;
 
-private:
+  private:
     int32_t days_ = 0;
 };
 
@@ -66,7 +66,8 @@ std::optional<int64_t> parseEventTime(std::string_view text);
 // Formats microseconds since the epoch as the CADF form "2017-07-25T10:29:28.541+0000".
 std::string formatEventTime(int64_t micros);
 
-// RFC 3339 with nanoseconds, as the legacy service printed create-time: "2017-07-25T10:29:28.541092735Z".
+// RFC 3339 with nanoseconds, as the legacy service printed create-time:
+// "2017-07-25T10:29:28.541092735Z".
 std::string formatRfc3339Nanos(int64_t nanosSinceEpoch);
 int64_t nowNanos();
 

@@ -47,6 +47,7 @@ TEST_F(ConfigFile, SaveThenLoadRoundTripsWithMode0600) {
     config.org = "acme";
     config.space = "dev";
     config.spaceGuid = "guid-1";
+    config.authorizationEndpoint = "http://127.0.0.1:8080/UAALoginServerWAR";
     fs::path path = dir_ / "new" / "atfs" / "config.json";
     at::saveConfig(path, config);
     struct stat st {};
@@ -62,6 +63,7 @@ TEST_F(ConfigFile, SaveThenLoadRoundTripsWithMode0600) {
     EXPECT_EQ(back.org, "acme");
     EXPECT_EQ(back.space, "dev");
     EXPECT_EQ(back.spaceGuid, "guid-1");
+    EXPECT_EQ(back.authorizationEndpoint, config.authorizationEndpoint);
     // No temporary file is left next to it.
     EXPECT_EQ(std::distance(fs::directory_iterator(path.parent_path()), {}), 1);
 }
@@ -113,8 +115,10 @@ TEST_F(ConfigFile, ClientOptionsCarryTheConnection) {
     config.endpoint = "https://at";
     config.apiKey = "k";
     config.caCert = "/ca.pem";
+    config.authorizationEndpoint = "https://login/UAALoginServerWAR";
     at::ClientOptions options = at::clientOptionsFrom(config);
     EXPECT_EQ(options.endpoint, "https://at");
+    EXPECT_EQ(options.authorizationEndpoint, "https://login/UAALoginServerWAR");
     EXPECT_EQ(options.apiKey, "k");
     EXPECT_EQ(options.caCert, "/ca.pem");
     EXPECT_FALSE(options.insecure);

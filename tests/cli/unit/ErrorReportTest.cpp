@@ -8,10 +8,11 @@ namespace {
 
 TEST(ErrorReport, TheIssuesExampleLine) {
     at::ApiError error(at::ErrorKind::BadRequest, "POST /v3/sessions", 400,
-                       "more than 14 days between 2017-07-01 and 2017-07-31");
+                       "the range 2017-07-01..2017-07-31 is 31 days; a session covers at "
+                       "most 15 days: split it");
     EXPECT_EQ(atctl::describe(error),
-              "POST /v3/sessions failed (400): more than 14 days between 2017-07-01 and "
-              "2017-07-31 — use a range of at most 14 days");
+              "POST /v3/sessions failed (400): the range 2017-07-01..2017-07-31 is 31 days; a "
+              "session covers at most 15 days: split it — use a range of at most 15 days");
 }
 
 TEST(ErrorReport, NoHttpStatusWhenThereWasNoReply) {

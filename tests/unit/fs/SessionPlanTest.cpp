@@ -20,14 +20,17 @@ DayIndex indexOf(at::Date d0, int n) {
 }
 }  // namespace
 
-TEST(SessionPlan, WholeDaysChainInFourteenDayRuns) {
+// The runs are atd's limit (at::kMaxSessionDays, the 15 days of IBM's API page), no shorter.
+TEST(SessionPlan, WholeDaysChainInRunsOfTheServicesLimit) {
+    static_assert(at::kMaxSessionDays == 15);
     const DayIndex idx = indexOf(D("2017-06-01"), 40);
     auto plan = planSegments(
         idx, {HourSpan::ofDay(D("2017-06-01")).first, HourSpan::ofDay(D("2017-07-10")).last});
     ASSERT_EQ(plan.size(), 3u);
     EXPECT_EQ(plan[0].start, D("2017-06-01"));
-    EXPECT_EQ(plan[0].end, D("2017-06-14"));
-    EXPECT_EQ(plan[1].start, D("2017-06-15"));
+    EXPECT_EQ(plan[0].end, D("2017-06-15"));
+    EXPECT_EQ(plan[1].start, D("2017-06-16"));
+    EXPECT_EQ(plan[1].end, D("2017-06-30"));
     EXPECT_EQ(plan[2].end, D("2017-07-10"));
     for (auto& s : plan)
         EXPECT_FALSE(s.hour);
