@@ -1,59 +1,11 @@
 // Issue 9: request bytes an attacker chooses (deep JSON, invalid UTF-8, NUL bytes, huge numbers,
 // impossible dates) get a 400 that names the problem, and atd stays up to answer the next
 // request.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include "ApiFixture.h"
+#include "RawHttp.h"
 
 namespace atdtest {
 namespace {
-
-struct RawReply {
-    int status = 0;
-    std::string body;
-};
-
-// Sends `request` as is (no client library in between to refuse odd bytes) and reads the reply
-// until the server closes; every wait is bounded by a 20 s socket timeout.
-RawReply sendRaw(int port, const std::string& request) {
-    RawReply reply;
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return reply;
-    timeval timeout{20, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(uint16_t(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return reply;
-    }
-    size_t sent = 0;
-    while (sent < request.size()) {
-        ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0)
-            break;
-        sent += size_t(n);
-    }
-    std::string all;
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0)
-        all.append(buf, size_t(n));
-    ::close(fd);
-    if (all.rfind("HTTP/1.1 ", 0) == 0 && all.size() >= 12)
-        reply.status = std::stoi(all.substr(9, 3));
-    auto headersEnd = all.find("\r\n\r\n");
-    if (headersEnd != std::string::npos)
-        reply.body = all.substr(headersEnd + 4);
-    return reply;
-}
 
 std::string deepArray(size_t depth) {
     return std::string(depth, '[') + std::string(depth, ']');
