@@ -1,5 +1,6 @@
 // atd: the local Activity Tracker service. `atd serve` runs it, `atd demo` writes demo data.
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -10,6 +11,7 @@
 
 #include "demo/Demo.h"
 #include "service/AtdServer.h"
+#include "store/FolderModes.h"
 
 namespace {
 
@@ -46,6 +48,11 @@ int serve(atd::ServeOptions options) {
 
     std::unique_ptr<atd::AtdServer> server;
     try {
+        atd::createPrivateFolder(options.dataDir);
+        if (auto widened = atd::tightenFolderModes(options.dataDir)) {
+            std::cerr << "atd: " << widened << " files and folders in " << options.dataDir.string()
+                      << " were open to other users; now 0600 (folders 0700)" << std::endl;
+        }
         server = std::make_unique<atd::AtdServer>(options);
         server->bind();
     } catch (const std::exception& e) {
@@ -106,6 +113,7 @@ int demo(const atd::DemoOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    ::umask(077);  // the trail and the key digests are the owner's alone, whatever the umask
     CLI::App app{"atd: a local Activity Tracker service (API v3)"};
     app.require_subcommand(1);
 
