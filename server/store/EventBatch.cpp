@@ -56,8 +56,8 @@ ParsedEvent parseLine(std::string_view text, uint64_t lineNo) {
     auto time = at::parseEventTime(timeText);
     if (!time) {
         throw IngestError(lineNo, "eventTime \"" + at::printable(timeText, 64) +
-                                      "\" is not a UTC time from 1970 to 9999 like "
-                                      "2017-07-25T10:29:28.541+0000 (offsets up to +-14:00)");
+                                      "\" is not a time like 2017-07-25T10:29:28.541+0000 "
+                                      "(UTC 1970..9999, offset within +-14:00)");
     }
     return {hourIndexOf(*time), *time, j.dump() + "\n"};
 }
