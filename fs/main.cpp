@@ -20,6 +20,7 @@
 #include "StaleSessions.h"
 #include "TrailFs.h"
 #include "at/Config.h"
+#include "at/SecretMemory.h"
 
 namespace {
 
@@ -98,6 +99,9 @@ int main(int argc, char** argv) {
         return 0;
     }
     StartupReport report;
+    // The daemon holds the API key for its whole life: no core file may carry it.
+    if (!at::keepOutOfCoreDumps())
+        return fail(report, std::string("prctl(PR_SET_DUMPABLE): ") + std::strerror(errno));
 
     struct stat st {};
     if (::stat(opt.mountpoint.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
