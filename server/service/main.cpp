@@ -12,6 +12,7 @@
 #include "demo/Demo.h"
 #include "service/AtdServer.h"
 #include "store/FolderModes.h"
+#include "store/StoreFsck.h"
 
 namespace {
 
@@ -36,6 +37,32 @@ bool parseListen(const std::string& text, atd::ServeOptions& options) {
     }
 }
 
+// Once at start: what an older atd left that this one will not serve (see `atd fsck`).
+void reportUnservable(const std::filesystem::path& dataDir) {
+    const auto findings = atd::findUnservable(dataDir);
+    if (findings.empty())
+        return;
+    std::cerr << "atd: " << findings.size() << " entries in " << dataDir.string()
+              << " are not served, e.g. " << findings.front().path << " (" << findings.front().why
+              << "); `atd fsck --data " << dataDir.string() << "` lists them, --remove removes them"
+              << std::endl;
+}
+
+int fsck(const std::filesystem::path& dataDir, bool remove) {
+    try {
+        const auto findings =
+            remove ? atd::removeUnservable(dataDir) : atd::findUnservable(dataDir);
+        for (const auto& f : findings)
+            std::printf("%s%s: %s\n", remove ? "removed " : "", f.path.c_str(), f.why.c_str());
+        if (findings.empty())
+            std::printf("atd fsck: nothing to report in %s\n", dataDir.c_str());
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "atd fsck: " << e.what() << std::endl;
+        return 1;
+    }
+}
+
 // SIGTERM/SIGINT are blocked in every thread and taken here, so a signal never interrupts a
 // worker mid-reply; the server then stops accepting and run() returns.
 int serve(atd::ServeOptions options) {
@@ -53,6 +80,7 @@ int serve(atd::ServeOptions options) {
             std::cerr << "atd: " << widened << " files and folders in " << options.dataDir.string()
                       << " were open to other users; now 0600 (folders 0700)" << std::endl;
         }
+        reportUnservable(options.dataDir);
         server = std::make_unique<atd::AtdServer>(options);
         server->bind();
     } catch (const std::exception& e) {
@@ -151,6 +179,13 @@ int main(int argc, char** argv) {
     demoCmd->add_option("--seed", demoOptions.seed, "random seed")->capture_default_str();
     demoCmd->add_option("--last-day", lastDay, "last day YYYY-MM-DD (default today, UTC)");
 
+    std::string fsckData;
+    bool fsckRemove = false;
+    auto* fsckCmd = app.add_subcommand(
+        "fsck", "list day folders outside 1970..9999 and files atd never writes (atd stopped)");
+    fsckCmd->add_option("--data", fsckData, "data folder")->required();
+    fsckCmd->add_flag("--remove", fsckRemove, "remove what is listed");
+
     try {
         app.parse(argc, argv);
         if (serveCmd->parsed() && !parseListen(listen, serveOptions)) {
@@ -174,6 +209,9 @@ int main(int argc, char** argv) {
     serveOptions.sessionIdleTimeout = std::chrono::seconds(idleTimeout);
     if (serveCmd->parsed()) {
         return serve(serveOptions);
+    }
+    if (fsckCmd->parsed()) {
+        return fsck(fsckData, fsckRemove);
     }
     return demo(demoOptions);
 }
