@@ -20,6 +20,7 @@
 #include "StaleSessions.h"
 #include "TrailFs.h"
 #include "at/Config.h"
+#include "at/SecretMemory.h"
 
 namespace {
 
@@ -102,6 +103,9 @@ int main(int argc, char** argv) {
         return 0;
     }
     StartupReport report;
+    // The daemon holds the API key for its whole life: no core file may carry it.
+    if (!at::keepOutOfCoreDumps())
+        return fail(report, std::string("prctl(PR_SET_DUMPABLE): ") + std::strerror(errno));
     // In the foreground (or when asked) the log is stderr from the start; a background
     // mount switches to syslog once it has detached, unless -o log= says otherwise.
     const auto level = *at::parseLogLevel(opt.logLevel.value);

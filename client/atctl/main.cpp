@@ -8,6 +8,7 @@
 #include "AppContext.h"
 #include "ErrorReport.h"
 #include "ExitCodes.h"
+#include "at/SecretMemory.h"
 
 namespace {
 
@@ -73,6 +74,7 @@ int run(int argc, char** argv) {
 int main(int argc, char** argv) {
     // A closed pipe (`atctl download ID | head`) is a write error we report, not a signal death.
     std::signal(SIGPIPE, SIG_IGN);
+    at::keepOutOfCoreDumps();  // the API key passes through this process's memory
     try {
         return run(argc, argv);
     } catch (const at::ApiError& e) {

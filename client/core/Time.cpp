@@ -108,11 +108,15 @@ std::optional<int64_t> parseEventTime(std::string_view t) {
         auto zm = zone.size() == 5 ? zone.substr(3, 2) : zone.substr(4, 2);
         if (zone.size() == 6 && zone[3] != ':') return std::nullopt;
         if (!allDigits(zh) || !allDigits(zm)) return std::nullopt;
+        // Real offsets lie within +-14:00; -99:99 would move a day into year 10000.
+        if (toInt(zm) > 59 || toInt(zh) * 60 + toInt(zm) > 14 * 60) return std::nullopt;
         offsetSec = (toInt(zh) * 3600 + toInt(zm) * 60) * (zone[0] == '-' ? -1 : 1);
     } else {
         return std::nullopt;
     }
     int64_t secs = d->epochSeconds() + h * 3600 + mi * 60 + s - offsetSec;
+    // The day it is stored under is the UTC one: it too must be in 1970..9999.
+    if (secs < 0 || secs >= Date::latest().plusDays(1).epochSeconds()) return std::nullopt;
     return secs * 1000000 + micros;
 }
 

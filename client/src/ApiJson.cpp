@@ -2,6 +2,9 @@
 
 #include <stdexcept>
 
+#include "at/BoundedJson.h"
+#include "at/SafeText.h"
+
 namespace at {
 namespace {
 
@@ -37,6 +40,11 @@ std::string excerpt(const std::string& body) {
     return line;
 }
 
+[[noreturn]] void badNumber(const json& value, const char* key, const std::string& range) {
+    throw std::runtime_error(std::string("field \"") + key + "\" is " +
+                             printable(value.dump(), 40) + ", not an integer " + range);
+}
+
 Date dateField(const json& j, const char* key) {
     const auto text = j.at(key).get<std::string>();
     auto date = Date::parse(text);
@@ -46,11 +54,9 @@ Date dateField(const json& j, const char* key) {
 }
 
 std::optional<int> hourField(const json& j) {
-    if (j.is_number_integer()) {
-        const int hour = j.get<int>();
-        if (hour < 0 || hour > 23)
-            throw std::runtime_error("bad search-time");
-        return hour;
+    if (j.is_number()) {
+        const json holder = {{"search-time", j}};
+        return int(integerField(holder, "search-time", 0, 23));
     }
     const auto text = j.get<std::string>();
     if (text.empty())
@@ -86,11 +92,41 @@ ApiError errorFromReply(const std::string& call, const HttpReply& reply) {
 
 json parseReply(const std::string& call, const HttpReply& reply) {
     try {
-        return json::parse(reply.body);
+        return parseBoundedJson(reply.body);
+    } catch (const JsonTooDeep& e) {
+        throw ApiError(ErrorKind::Integrity, call, int(reply.status),
+                       std::string("reply is not usable JSON: ") + e.what());
     } catch (const json::exception& e) {
         throw ApiError(ErrorKind::Integrity, call, int(reply.status),
                        "reply is not JSON: " + excerpt(reply.body));
     }
+}
+
+int64_t integerField(const json& j, const char* key, int64_t lo, int64_t hi) {
+    const json& v = j.at(key);
+    const std::string range = std::to_string(lo) + ".." + std::to_string(hi);
+    if (v.is_number_unsigned()) {
+        if (v.get<uint64_t>() > uint64_t(hi))
+            badNumber(v, key, range);
+        return int64_t(v.get<uint64_t>());
+    }
+    if (!v.is_number_integer())
+        badNumber(v, key, range);
+    const int64_t n = v.get<int64_t>();
+    if (n < lo || n > hi)
+        badNumber(v, key, range);
+    return n;
+}
+
+uint64_t unsignedField(const json& j, const char* key) {
+    const json& v = j.at(key);
+    if (!v.is_number_unsigned())  // a negative integer is number_integer, a float number_float
+        badNumber(v, key, "0..18446744073709551615");
+    return v.get<uint64_t>();
+}
+
+uint64_t unsignedField(const json& j, const char* key, uint64_t fallback) {
+    return j.contains(key) ? unsignedField(j, key) : fallback;
 }
 
 SpaceList spacesFromJson(const json& j) {
@@ -110,18 +146,16 @@ std::vector<DayStatus> statusFromJson(const json& j) {
     for (const auto& d : j.at("days")) {
         DayStatus day;
         day.date = dateField(d, "date");
-        day.count = d.at("count").get<uint64_t>();
-        day.size = d.at("size").get<uint64_t>();
-        day.gzipSize = d.at("gzip_size").get<uint64_t>();
+        day.count = unsignedField(d, "count");
+        day.size = unsignedField(d, "size");
+        day.gzipSize = unsignedField(d, "gzip_size");
         if (d.contains("hours")) {
             for (const auto& h : d.at("hours")) {
                 HourStatus hour;
-                hour.hour = h.at("hour").get<int>();
-                if (hour.hour < 0 || hour.hour > 23)
-                    throw std::runtime_error("bad hour");
-                hour.count = h.at("count").get<uint64_t>();
-                hour.size = h.at("size").get<uint64_t>();
-                hour.gzipSize = h.at("gzip_size").get<uint64_t>();
+                hour.hour = int(integerField(h, "hour", 0, 23));
+                hour.count = unsignedField(h, "count");
+                hour.size = unsignedField(h, "size");
+                hour.gzipSize = unsignedField(h, "gzip_size");
                 day.hours.push_back(hour);
             }
         }
@@ -146,9 +180,9 @@ Session sessionFromJson(const json& j) {
         s.accountLevel = j["types"].value("AtAccountLevel", false);
     if (j.contains("search-time"))
         s.hour = hourField(j["search-time"]);
-    s.count = j.value("count", uint64_t(0));
-    s.size = j.value("size", uint64_t(0));
-    s.gzipSize = j.value("gzip-size", uint64_t(0));
+    s.count = unsignedField(j, "count", 0);
+    s.size = unsignedField(j, "size", 0);
+    s.gzipSize = unsignedField(j, "gzip-size", 0);
     if (j.contains("tag") && j["tag"].is_string())
         s.tag = j["tag"].get<std::string>();
     return s;

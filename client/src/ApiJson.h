@@ -19,6 +19,13 @@ ApiError errorFromReply(const std::string& call, const HttpReply& reply);
 // Parses the body; ApiError(Integrity) naming the call when it is not JSON.
 nlohmann::json parseReply(const std::string& call, const HttpReply& reply);
 
+// The integer field `key` of `j`, checked to lie in lo..hi; std::runtime_error naming the field
+// for anything else (a float like 98e304, a negative size, a string), so no conversion is UB.
+int64_t integerField(const nlohmann::json& j, const char* key, int64_t lo, int64_t hi);
+uint64_t unsignedField(const nlohmann::json& j, const char* key);  // 0..2^64-1
+// The same for an optional field: `fallback` when it is absent.
+uint64_t unsignedField(const nlohmann::json& j, const char* key, uint64_t fallback);
+
 SpaceList spacesFromJson(const nlohmann::json& j);
 std::vector<DayStatus> statusFromJson(const nlohmann::json& j);
 Session sessionFromJson(const nlohmann::json& j);

@@ -8,6 +8,7 @@
 #include "Http.h"
 #include "RetryBudget.h"
 #include "TokenSource.h"
+#include "at/SecretMemory.h"
 
 namespace at {
 namespace {
@@ -27,7 +28,10 @@ const char* boolText(bool b) {
 }  // namespace
 
 struct Client::Impl {
-    explicit Impl(ClientOptions o) : options(std::move(o)), http(options), tokens(http) {}
+    explicit Impl(ClientOptions o) : options(std::move(o)), http(options), tokens(http) {
+        wipe(o.apiKey);  // moved-from, but a short key may sit in the small-string buffer
+    }
+    ~Impl() { wipe(options.apiKey); }
 
     ClientOptions options;
     Http http;
@@ -167,8 +171,8 @@ IngestResult Client::ingest(const Domain& domain, std::string_view jsonLines) {
     const std::string call = "POST /v3/events";
     const HttpReply reply =
         impl_->call("POST", target, &domain, std::string(jsonLines), Repeat::Unsafe, call);
-    return decodeReply(
-        call, reply, [](const json& j) { return IngestResult{j.at("accepted").get<uint64_t>()}; });
+    return decodeReply(call, reply,
+                       [](const json& j) { return IngestResult{unsignedField(j, "accepted")}; });
 }
 
 DeleteResult Client::deleteEvents(const Domain& domain, Date start, Date end,
@@ -180,8 +184,8 @@ DeleteResult Client::deleteEvents(const Domain& domain, Date start, Date end,
     const std::string call = "DELETE /v3/events";
     const HttpReply reply = impl_->call("DELETE", target, &domain, {}, Repeat::Safe, call);
     return decodeReply(call, reply, [](const json& j) {
-        return DeleteResult{j.value("message", std::string()), j.at("count").get<uint64_t>(),
-                            j.at("bytes").get<uint64_t>()};
+        return DeleteResult{j.value("message", std::string()), unsignedField(j, "count"),
+                            unsignedField(j, "bytes")};
     });
 }
 
@@ -190,7 +194,8 @@ int Client::retention(const Domain& domain) {
         "/v3/options?AtAccountLevel=" + std::string(boolText(domain.accountLevel));
     const std::string call = "GET /v3/options";
     const HttpReply reply = impl_->call("GET", target, &domain, {}, Repeat::Safe, call);
-    return decodeReply(call, reply, [](const json& j) { return j.at("retention").get<int>(); });
+    return decodeReply(
+        call, reply, [](const json& j) { return int(integerField(j, "retention", 0, INT32_MAX)); });
 }
 
 int Client::setRetention(const Domain& domain, int days) {
@@ -199,7 +204,8 @@ int Client::setRetention(const Domain& domain, int days) {
     const std::string call = "PUT /v3/options";
     const json body = {{"retention", days}};
     const HttpReply reply = impl_->call("PUT", target, &domain, body.dump(), Repeat::Safe, call);
-    return decodeReply(call, reply, [](const json& j) { return j.at("retention").get<int>(); });
+    return decodeReply(
+        call, reply, [](const json& j) { return int(integerField(j, "retention", 0, INT32_MAX)); });
 }
 
 }  // namespace at

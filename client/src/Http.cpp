@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "at/Error.h"
+#include "at/SecretMemory.h"
 
 namespace at {
 namespace {
@@ -117,6 +118,10 @@ void CurlPool::release(CURL* curl) {
     } else {
         curl_easy_cleanup(curl);
     }
+}
+
+Http::~Http() {
+    wipe(options_.apiKey);
 }
 
 Http::Http(const ClientOptions& options) : options_(options) {

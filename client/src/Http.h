@@ -115,6 +115,9 @@ struct CurlHeaders {
 class Http {
   public:
     explicit Http(const ClientOptions& options);
+    ~Http();  // wipes its copy of the API key
+    Http(const Http&) = delete;
+    Http& operator=(const Http&) = delete;
 
     const ClientOptions& options() const { return options_; }
     CurlLease acquire() { return pool_.acquire(); }

@@ -4,6 +4,7 @@
 
 #include "ApiJson.h"
 #include "RetryBudget.h"
+#include "at/SecretMemory.h"
 
 namespace at {
 namespace {
@@ -47,6 +48,7 @@ void TokenSource::fetchLocked() {
     request.headers = {"Authorization: Basic Y2Y6", "Accept: application/json"};  // "cf:"
     request.contentType = "application/x-www-form-urlencoded";
     request.body = "grant_type=password&username=apikey&password=" + urlEncode(options.apiKey);
+    WipeOnExit wipeBody(request.body);
 
     // Asking for a token twice is harmless, so every transient failure may be retried.
     RetryBudget budget(options);
@@ -76,7 +78,9 @@ void TokenSource::fetchLocked() {
         auto token = j.at("access_token").get<std::string>();
         if (token.empty())
             throw std::runtime_error("empty access_token");
-        const long ttl = j.contains("expires_in") ? j["expires_in"].get<long>() : 3600;
+        // At most a year (atd's --token-ttl cap): ttl * 1000 below cannot overflow.
+        const long ttl =
+            j.contains("expires_in") ? long(integerField(j, "expires_in", 0, 86400L * 366)) : 3600;
         return std::pair<std::string, long>(token, ttl);
     });
     // Refresh a little early (a fifth of the lifetime, at most a minute) so a token never

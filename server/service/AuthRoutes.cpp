@@ -28,8 +28,17 @@ void issueToken(ServiceContext& ctx, const http::Request& req, http::Response& r
                        "unsupported grant: send the form grant_type=password&username=apikey"
                        "&password=APIKEY");
     }
-    const User* user = ctx.users.findByApiKey(req.get_param_value("password"));
+    const auto apiKey = req.get_param_value("password");
+    auto& throttle = ctx.tokens.loginThrottle();
+    if (auto wait = throttle.retryAfter(req.remoteAddr, apiKey)) {
+        ApiError error(429, "too many failed logins from this address or with this key: wait " +
+                                std::to_string(*wait) + " s (Retry-After) and check the key");
+        error.retryAfter = *wait;
+        throw error;
+    }
+    const User* user = ctx.users.findByApiKey(apiKey);
     if (!user) {
+        throttle.recordFailure(req.remoteAddr, apiKey);
         throw ApiError(401, "the API key is not valid: check it, or ask the operator for one");
     }
     auto issued = ctx.tokens.issue(user->name);

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "at/SafeText.h"
 #include "service/ApiError.h"
 #include "service/ByteRange.h"
 #include "service/OpenSnapshot.h"
@@ -36,8 +37,8 @@ void download(ServiceContext& ctx, const http::Request& req, http::Response& res
     }
     auto session = ctx.sessions.touch(id, user.name, /*retainSnapshot=*/true);
     if (!session) {
-        throw ApiError(404, "session " + id + " does not exist for user " + user.name +
-                                " (deleted, idle-expired, or another user's)");
+        throw ApiError(404, "session " + at::printable(id) + " does not exist for user " +
+                                user.name + " (deleted, idle-expired, or another user's)");
     }
     // Held until the files are open; from then on the descriptors keep the bytes readable.
     SnapshotHold hold(ctx.store, session->snapshot);
@@ -45,9 +46,9 @@ void download(ServiceContext& ctx, const http::Request& req, http::Response& res
     auto decision = decideRange(req.get_header_value("Range"), total);
     if (decision.kind == RangeKind::Unsatisfiable) {
         res.set_header("Content-Range", "bytes */" + std::to_string(total));
-        throw ApiError(416, "Range " + req.get_header_value("Range") +
-                                " starts at or past the end of session " + id + " (" +
-                                std::to_string(total) + " bytes)");
+        throw ApiError(416, "Range " + at::printable(req.get_header_value("Range")) +
+                                " starts at or past the end of session " + at::printable(id) +
+                                " (" + std::to_string(total) + " bytes)");
     }
     res.set_header("Accept-Ranges", "bytes");
     if (total == 0) {

@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "at/BoundedJson.h"
+#include "at/SafeText.h"
 #include "service/ApiError.h"
 #include "service/RequestAuth.h"
 #include "service/Routes.h"
@@ -27,9 +29,11 @@ void putOptions(ServiceContext& ctx, const http::Request& req, http::Response& r
     auto domain = optionsDomain(ctx, req);
     nlohmann::json body;
     try {
-        body = nlohmann::json::parse(req.body);
-    } catch (const nlohmann::json::exception& e) {
+        body = at::parseBoundedJson(req.body);
+    } catch (const at::JsonTooDeep& e) {
         throw ApiError(400, std::string("malformed JSON body: ") + e.what());
+    } catch (const nlohmann::json::exception& e) {
+        throw ApiError(400, "malformed JSON body: " + at::printable(e.what(), 200));
     }
     if (!body.is_object() || !body.contains("retention") ||
         !body["retention"].is_number_integer()) {

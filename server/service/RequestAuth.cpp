@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "at/SafeText.h"
 #include "service/ApiError.h"
 
 namespace atd {
@@ -50,7 +51,7 @@ std::string grantedSpace(const User& user, const http::Request& req) {
                        "(GET /v3/spaces lists them)");
     }
     if (!user.grants(space)) {
-        throw ApiError(403, "user " + user.name + " is not granted space " + space +
+        throw ApiError(403, "user " + user.name + " is not granted space " + at::printable(space) +
                                 " (GET /v3/spaces lists the spaces you may use)");
     }
     return space;
@@ -80,14 +81,14 @@ bool queryBool(const http::Request& req, const char* name, bool fallback) {
     if (value == "false") {
         return false;
     }
-    throw ApiError(400,
-                   std::string("query parameter ") + name + "=" + value + " must be true or false");
+    throw ApiError(400, std::string("query parameter ") + name + "=" + at::printable(value) +
+                            " must be true or false");
 }
 
 at::Date parseDateOr400(const std::string& text, const char* field) {
     auto date = at::Date::parse(text);
     if (!date) {
-        throw ApiError(400, std::string("bad date in ") + field + ": \"" + text +
+        throw ApiError(400, std::string("bad date in ") + field + ": \"" + at::printable(text) +
                                 "\" is not a real UTC day YYYY-MM-DD");
     }
     return *date;
@@ -103,8 +104,8 @@ std::optional<at::Date> queryDate(const http::Request& req, const char* name) {
 int parseHourOr400(const std::string& text, const char* field) {
     auto hour = at::parseHour(text);
     if (!hour) {
-        throw ApiError(
-            400, std::string("bad hour in ") + field + ": \"" + text + "\" must be an hour 0..23");
+        throw ApiError(400, std::string("bad hour in ") + field + ": \"" + at::printable(text) +
+                                "\" must be an hour 0..23");
     }
     return *hour;
 }

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "at/BoundedJson.h"
+#include "at/SafeText.h"
 #include "service/ApiError.h"
 #include "service/RequestAuth.h"
 
@@ -36,7 +38,8 @@ std::optional<int> optionalHour(const nlohmann::json& body) {
     if (v.is_number_integer() && v.get<int64_t>() >= 0 && v.get<int64_t>() <= 23) {
         return int(v.get<int64_t>());
     }
-    throw ApiError(400, "bad hour in SearchTime: " + v.dump() + " must be an hour 0..23");
+    throw ApiError(400,
+                   "bad hour in SearchTime: " + at::printable(v.dump()) + " must be an hour 0..23");
 }
 
 }  // namespace
@@ -45,9 +48,11 @@ SessionRequest parseSessionRequest(const std::string& text, at::Date today) {
     nlohmann::json body = nlohmann::json::object();
     if (text.find_first_not_of(" \t\r\n") != std::string::npos) {
         try {
-            body = nlohmann::json::parse(text);
-        } catch (const nlohmann::json::exception& e) {
+            body = at::parseBoundedJson(text);
+        } catch (const at::JsonTooDeep& e) {
             throw ApiError(400, std::string("malformed JSON body: ") + e.what());
+        } catch (const nlohmann::json::exception& e) {
+            throw ApiError(400, "malformed JSON body: " + at::printable(e.what(), 200));
         }
     }
     if (!body.is_object()) {
@@ -73,7 +78,7 @@ SessionRequest parseSessionRequest(const std::string& text, at::Date today) {
     } else if (!end) {
         end = std::max(*start, std::min(start->plusDays(at::kDefaultSessionDays - 1), today));
     } else if (!start) {
-        start = end->plusDays(-(at::kDefaultSessionDays - 1));
+        start = std::max(at::Date::earliest(), end->plusDays(-(at::kDefaultSessionDays - 1)));
     }
     if (*end < *start) {
         throw ApiError(400, "end " + end->str() + " is before start " + start->str());
@@ -94,7 +99,8 @@ SessionRequest parseSessionRequest(const std::string& text, at::Date today) {
         } else if (v.is_string() && (v == "true" || v == "false")) {
             out.accountLevel = v == "true";
         } else {
-            throw ApiError(400, "AtAccountLevel must be true or false, not " + v.dump());
+            throw ApiError(400,
+                           "AtAccountLevel must be true or false, not " + at::printable(v.dump()));
         }
     }
     out.hour = optionalHour(body);

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "at/SafeText.h"
 #include "service/ApiError.h"
 #include "service/Log.h"
 #include "service/RequestAuth.h"
@@ -19,7 +20,7 @@ void replyJson(http::Response& res, const nlohmann::json& body, int status = 200
 }
 
 ApiError noSuchSession(const std::string& id, const User& user) {
-    return ApiError(404, "session " + id + " does not exist for user " + user.name +
+    return ApiError(404, "session " + at::printable(id) + " does not exist for user " + user.name +
                              " (deleted, idle-expired, or another user's); GET /v3/sessions "
                              "lists yours");
 }

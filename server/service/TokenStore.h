@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "service/LoginThrottle.h"
 #include "service/Users.h"
 
 namespace atd {
@@ -25,6 +26,8 @@ class TokenStore {
     IssuedToken issue(const std::string& userName);
     // The user name the token was issued to, unless it is unknown or expired.
     std::optional<std::string> userOf(const std::string& token);
+    // The brake on failed logins that guards issue().
+    LoginThrottle& loginThrottle() { return loginThrottle_; }
 
   private:
     using Clock = std::chrono::steady_clock;
@@ -37,6 +40,7 @@ class TokenStore {
     std::chrono::seconds ttl_;
     std::mutex mutex_;
     std::map<KeyDigest, Entry> byDigest_;
+    LoginThrottle loginThrottle_;
 };
 
 // Hex of `bytes` cryptographically random bytes (OpenSSL RAND_bytes); throws if the RNG fails.

@@ -1,5 +1,6 @@
 // atd: the local Activity Tracker service. `atd serve` runs it, `atd demo` writes demo data.
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -11,10 +12,38 @@
 #include "demo/Demo.h"
 #include "service/AtdServer.h"
 #include "service/ServeFlags.h"
+#include "store/FolderModes.h"
+#include "store/StoreFsck.h"
 
 namespace {
 
 constexpr int kExitUsage = 2;
+
+// Once at start: what an older atd left that this one will not serve (see `atd fsck`).
+void reportUnservable(const std::filesystem::path& dataDir) {
+    const auto findings = atd::findUnservable(dataDir);
+    if (findings.empty())
+        return;
+    std::cerr << "atd: " << findings.size() << " entries in " << dataDir.string()
+              << " are not served, e.g. " << findings.front().path << " (" << findings.front().why
+              << "); `atd fsck --data " << dataDir.string() << "` lists them, --remove removes them"
+              << std::endl;
+}
+
+int fsck(const std::filesystem::path& dataDir, bool remove) {
+    try {
+        const auto findings =
+            remove ? atd::removeUnservable(dataDir) : atd::findUnservable(dataDir);
+        for (const auto& f : findings)
+            std::printf("%s%s: %s\n", remove ? "removed " : "", f.path.c_str(), f.why.c_str());
+        if (findings.empty())
+            std::printf("atd fsck: nothing to report in %s\n", dataDir.c_str());
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "atd fsck: " << e.what() << std::endl;
+        return 1;
+    }
+}
 
 // SIGTERM/SIGINT are blocked in every thread and taken here, so a signal never interrupts a
 // worker mid-reply; the server then stops accepting and run() returns.
@@ -28,6 +57,12 @@ int serve(atd::ServeOptions options) {
 
     std::unique_ptr<atd::AtdServer> server;
     try {
+        atd::createPrivateFolder(options.dataDir);
+        if (auto widened = atd::tightenFolderModes(options.dataDir)) {
+            std::cerr << "atd: " << widened << " files and folders in " << options.dataDir.string()
+                      << " were open to other users; now 0600 (folders 0700)" << std::endl;
+        }
+        reportUnservable(options.dataDir);
         server = std::make_unique<atd::AtdServer>(options);
         server->bind();
     } catch (const std::exception& e) {
@@ -84,6 +119,7 @@ int demo(const atd::DemoOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    ::umask(077);  // the trail and the key digests are the owner's alone, whatever the umask
     CLI::App app{"atd: a local Activity Tracker service (API v3)"};
     app.require_subcommand(0, 1);
 
@@ -107,6 +143,13 @@ int main(int argc, char** argv) {
     demoCmd->add_option("--seed", demoOptions.seed, "random seed")->capture_default_str();
     demoCmd->add_option("--last-day", lastDay, "last day YYYY-MM-DD (default today, UTC)");
 
+    std::string fsckData;
+    bool fsckRemove = false;
+    auto* fsckCmd = app.add_subcommand(
+        "fsck", "list day folders outside 1970..9999 and files atd never writes (atd stopped)");
+    fsckCmd->add_option("--data", fsckData, "data folder")->required();
+    fsckCmd->add_flag("--remove", fsckRemove, "remove what is listed");
+
     try {
         app.parse(argc, argv);
         if (!printOptions.empty()) {
@@ -115,8 +158,8 @@ int main(int argc, char** argv) {
                 stdout);
             return 0;
         }
-        if (!serveCmd->parsed() && !demoCmd->parsed())
-            throw CLI::RequiredError("a subcommand (serve or demo)");
+        if (!serveCmd->parsed() && !demoCmd->parsed() && !fsckCmd->parsed())
+            throw CLI::RequiredError("a subcommand (serve, demo or fsck)");
         if (demoCmd->parsed() && !lastDay.empty()) {
             demoOptions.lastDay = at::Date::parse(lastDay);
             if (!demoOptions.lastDay) {
@@ -137,6 +180,9 @@ int main(int argc, char** argv) {
             return kExitUsage;
         }
         return serve(serveFlags.options);
+    }
+    if (fsckCmd->parsed()) {
+        return fsck(fsckData, fsckRemove);
     }
     return demo(demoOptions);
 }

@@ -1,6 +1,7 @@
 #include "store/DurableFile.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,7 +21,7 @@ namespace {
 
 class Fd {
   public:
-    Fd(const fs::path& path, int flags, mode_t mode = 0644) : path_(path) {
+    Fd(const fs::path& path, int flags, mode_t mode = 0600) : path_(path) {
         fd_ = ::open(path.c_str(), flags | O_CLOEXEC, mode);
     }
     ~Fd() {
@@ -75,10 +76,8 @@ void createDirectories(const fs::path& dir) {
     if (dir.empty() || fs::is_directory(dir))
         return;
     createDirectories(dir.parent_path());
-    std::error_code ec;
-    fs::create_directory(dir, ec);
-    if (ec)
-        fail("create folder", dir, ec.value());
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+        fail("create folder", dir, errno);
     fsyncDirectory(dir.parent_path().empty() ? fs::path(".") : dir.parent_path());
 }
 

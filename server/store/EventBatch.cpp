@@ -8,6 +8,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include "at/BoundedJson.h"
+#include "at/SafeText.h"
+
 namespace atd {
 namespace {
 
@@ -25,11 +28,19 @@ bool isBlank(std::string_view s) {
 }
 
 ParsedEvent parseLine(std::string_view text, uint64_t lineNo) {
+    // nlohmann stops at a NUL as at the end of input: the rest of the line would be dropped.
+    if (auto nul = text.find('\0'); nul != std::string_view::npos) {
+        throw IngestError(lineNo, "holds a NUL byte at column " + std::to_string(nul + 1) +
+                                      ": a JSON line cannot contain one");
+    }
     nlohmann::json j;
     try {
-        j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw IngestError(lineNo, std::string("not valid JSON (") + e.what() + ")");
+        j = at::parseBoundedJson(text);
+    } catch (const at::JsonTooDeep& e) {
+        throw IngestError(lineNo, e.what());
+    } catch (const nlohmann::json::exception& e) {
+        // Also out_of_range for numbers like 1e999; the message quotes the line's bytes.
+        throw IngestError(lineNo, "not valid JSON (" + at::printable(e.what(), 200) + ")");
     }
     if (!j.is_object())
         throw IngestError(lineNo, "not a JSON object");
@@ -44,11 +55,10 @@ ParsedEvent parseLine(std::string_view text, uint64_t lineNo) {
     const auto& timeText = et->get_ref<const std::string&>();
     auto time = at::parseEventTime(timeText);
     if (!time) {
-        throw IngestError(lineNo, "eventTime \"" + timeText.substr(0, 64) +
-                                      "\" is not a time like 2017-07-25T10:29:28.541+0000");
+        throw IngestError(lineNo, "eventTime \"" + at::printable(timeText, 64) +
+                                      "\" is not a time like 2017-07-25T10:29:28.541+0000 "
+                                      "(UTC 1970..9999, offset within +-14:00)");
     }
-    if (*time < 0)
-        throw IngestError(lineNo, "eventTime \"" + timeText + "\" is before 1970");
     return {hourIndexOf(*time), *time, j.dump() + "\n"};
 }
 

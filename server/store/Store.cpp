@@ -7,6 +7,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "at/SafeText.h"
 #include "store/DurableFile.h"
 #include "store/EventBatch.h"
 #include "store/StoreImpl.h"
@@ -19,7 +20,7 @@ using store_detail::DomainState;
 
 DomainState& Store::Impl::domain(const std::string& name) {
     if (!validDomain(name)) {
-        throw std::invalid_argument("store: bad domain name '" + name.substr(0, 64) +
+        throw std::invalid_argument("store: bad domain name '" + at::printable(name, 64) +
                                     "' (expected 'account' or a space GUID)");
     }
     DomainState* d;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "store/CrashPoint.h"
 #include "store/DurableFile.h"
 #include "store/StoreImpl.h"
 #include "store/StorePaths.h"
@@ -12,49 +13,90 @@ namespace atd {
 namespace fs = std::filesystem;
 using store_detail::DomainState;
 
+namespace {
+
+// Rewrites (or removes, if emptied) every touched day's index under one undo journal, so a
+// delete over several days is whole or absent after a crash. Hour files go only afterwards.
+void writeIndexesDurably(const fs::path& dataDir, const std::string& name,
+                         const std::map<at::Date, DayIndex>& newIndexes) {
+    UndoJournal journal;
+    for (const auto& [date, index] : newIndexes) {
+        std::string rel = indexRel(name, date);
+        journal.indexes.push_back({rel, durable::readIfExists(dataDir / rel)});
+    }
+    writeJournal(dataDir, journal);
+    crashPoint("delete-journal-written");
+    try {
+        for (const auto& [date, index] : newIndexes) {
+            fs::path indexPath = dataDir / indexRel(name, date);
+            if (index.empty()) {
+                durable::removeFile(indexPath);
+                durable::fsyncDirectory(indexPath.parent_path());
+            } else {
+                durable::writeAtomically(indexPath, index.toJson());
+            }
+            crashPoint("delete-partial");
+        }
+        removeJournal(dataDir);
+        crashPoint("delete-committed");
+    } catch (const std::exception& ex) {
+        std::string rollback = "rolled back";
+        try {
+            rollBackPendingJournal(dataDir);
+        } catch (const std::exception& again) {
+            rollback = std::string("will be rolled back at the next start (") + again.what() + ")";
+        }
+        throw std::runtime_error("store: delete in domain " + name + " failed and " + rollback +
+                                 ": " + ex.what());
+    }
+}
+
+}  // namespace
+
 DeleteStats Store::Impl::deleteRange(const std::string& name, at::Date start, at::Date end,
                                      std::optional<int> hour) {
-    {
-        // Undo a batch whose rollback failed earlier before changing indexes it would restore.
-        std::lock_guard commitLock(commitMutex);
-        rollBackPendingJournal(dataDir);
-    }
     DomainState& d = domain(name);
     std::lock_guard writer(d.writer);
     DeleteStats stats;
     std::vector<std::string> removed;
-    std::vector<at::Date> touched;
+    std::map<at::Date, DayIndex> newIndexes;
     for (auto it = d.days.lower_bound(start); it != d.days.end() && it->first <= end; ++it) {
-        touched.push_back(it->first);
-    }
-    for (at::Date date : touched) {
-        DayIndex index = d.days.at(date);
+        DayIndex index = it->second;
+        bool changed = false;
         for (int h = 0; h < 24; ++h) {
             auto& e = index.hours[size_t(h)];
             if (!e || (hour && *hour != h))
                 continue;
             stats.count += e->count;
             stats.bytes += e->gzipSize;
-            removed.push_back(hourFileRel(name, date, h, e->generation));
+            removed.push_back(hourFileRel(name, it->first, h, e->generation));
             e.reset();
+            changed = true;
         }
-        fs::path indexPath = dataDir / indexRel(name, date);
-        if (index.empty()) {
-            durable::removeFile(indexPath);
-            durable::fsyncDirectory(indexPath.parent_path());
-        } else {
-            durable::writeAtomically(indexPath, index.toJson());
-        }
+        if (changed)
+            newIndexes.emplace(it->first, index);
+    }
+    if (newIndexes.empty())
+        return stats;
+    {
+        std::lock_guard commitLock(commitMutex);
+        // Undo a batch whose rollback failed earlier before changing indexes it would restore.
+        rollBackPendingJournal(dataDir);
+        writeIndexesDurably(dataDir, name, newIndexes);
+    }
+    {
         std::unique_lock lock(d.state);
-        if (index.empty()) {
-            d.days.erase(date);
-        } else {
-            d.days[date] = index;
+        for (const auto& [date, index] : newIndexes) {
+            if (index.empty()) {
+                d.days.erase(date);
+            } else {
+                d.days[date] = index;
+            }
         }
     }
     for (const auto& rel : removed)
         removeIfUnused(rel);
-    for (at::Date date : touched) {
+    for (const auto& [date, index] : newIndexes) {
         std::error_code ec;
         fs::remove(dataDir / dayDirRel(name, date), ec);  // only if now empty
     }

@@ -128,4 +128,28 @@ RawReply rawRequest(int port, const std::string& request) {
     return parseReply(c.readReply());
 }
 
+RawReply sendRaw(int port, const std::string& request, const std::string& sourceAddress) {
+    RawConnection c(port, sourceAddress, std::chrono::seconds(20));
+    if (!c.send(request))
+        return {};
+    return parseReply(c.readReply());
+}
+
+std::string headerOf(const RawReply& reply, const std::string& name) {
+    std::istringstream lines(reply.headers);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        auto colon = line.find(':');
+        if (colon == std::string::npos || colon != name.size() ||
+            ::strncasecmp(line.c_str(), name.c_str(), name.size()) != 0)
+            continue;
+        auto value = line.substr(colon + 1);
+        value.erase(0, value.find_first_not_of(" \t"));
+        return value;
+    }
+    return "";
+}
+
 }  // namespace atdtest

@@ -1,5 +1,6 @@
 // Test support: HTTP over a plain socket, for requests no well-behaved client sends (raw
-// bytes in a path, endless headers, bodies that never end) and for atd's RSS while they run.
+// bytes in a path or a header, endless headers, bodies that never end, requests from another
+// loopback address) and for atd's RSS while they run.
 #pragma once
 
 #include <chrono>
@@ -41,5 +42,12 @@ RawReply parseReply(const std::string& raw);
 
 // Sends `request` on a new connection and returns the parsed reply.
 RawReply rawRequest(int port, const std::string& request);
+
+// The same from `sourceAddress` (any 127.x.y.z works on Linux), with a 20 s bound on each wait.
+RawReply sendRaw(int port, const std::string& request,
+                 const std::string& sourceAddress = "127.0.0.1");
+
+// The value of header `name` (case-insensitive) in reply.headers, or "".
+std::string headerOf(const RawReply& reply, const std::string& name);
 
 }  // namespace atdtest

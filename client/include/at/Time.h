@@ -20,6 +20,9 @@ class Date {
     static std::optional<Date> parse(std::string_view text);
     static std::optional<Date> fromCivil(int year, unsigned month, unsigned day);
     static Date todayUtc();
+    // The days atd stores and parse() accepts: 1970-01-01 .. 9999-12-31.
+    static constexpr Date earliest() { return Date(0); }
+    static constexpr Date latest() { return Date(2932896); }
 
     std::string str() const;  // "YYYY-MM-DD"
     int32_t days() const { return days_; }

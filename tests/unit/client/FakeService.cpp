@@ -15,10 +15,15 @@ FakeService::FakeService() {
             return;
         }
         const int n = ++tokenCalls_;
+        std::string expiresIn;
+        {
+            std::lock_guard lock(mutex_);
+            expiresIn = expiresInJson_.empty() ? std::to_string(tokenTtl_.load()) : expiresInJson_;
+        }
         replyJson(res, 200,
                   "{\"access_token\":\"token-" + std::to_string(n) +
-                      "\",\"token_type\":\"bearer\",\"expires_in\":" +
-                      std::to_string(tokenTtl_.load()) + ",\"scope\":\"\",\"jti\":\"x\"}");
+                      "\",\"token_type\":\"bearer\",\"expires_in\":" + expiresIn +
+                      ",\"scope\":\"\",\"jti\":\"x\"}");
     });
 }
 

@@ -31,6 +31,11 @@ class FakeService {
 
     int tokenCalls() const { return tokenCalls_.load(); }
     void setTokenTtlSeconds(int ttl) { tokenTtl_ = ttl; }
+    // The raw JSON value the token reply carries as expires_in (a hostile service's, say).
+    void setTokenExpiresInJson(std::string value) {
+        std::lock_guard lock(mutex_);
+        expiresInJson_ = std::move(value);
+    }
 
     // The bearer token a request carried ("" when none).
     static std::string tokenOf(const httplib::Request& req);
@@ -51,6 +56,7 @@ class FakeService {
     std::mutex mutex_;
     std::condition_variable released_;
     bool stopping_ = false;
+    std::string expiresInJson_;  // guarded by mutex_; "" = tokenTtl_
 };
 
 }  // namespace at::test
