@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "ControlFiles.h"
+#include "DataTimes.h"
 #include "ErrnoMap.h"
 #include "Log.h"
 
@@ -81,8 +82,19 @@ int TrailFs::lookup(uint64_t parent, const std::string& name, Attr& out) {
         std::shared_ptr<const Node> child;
         if (int err = childOf(*dir, name, child))
             return err;
-        return fillAttr(*child, out);
+        if (int err = fillAttr(*child, out))
+            return err;
+        inodes_.retain(child->ino);  // the kernel holds it until its forget
+        return 0;
     });
+}
+
+void TrailFs::retain(uint64_t ino) {
+    inodes_.retain(ino);
+}
+
+void TrailFs::forget(uint64_t ino, uint64_t lookups) {
+    inodes_.forget(ino, lookups);
 }
 
 int TrailFs::fileLayout(const Node& node, std::vector<Segment>& plan, bool& known, bool& growing,
@@ -101,7 +113,7 @@ int TrailFs::fileLayout(const Node& node, std::vector<Segment>& plan, bool& know
         for (int h = 0; h < 24; ++h) {
             auto has = [h](const at::HourStatus& s) { return s.hour == h; };
             if (std::find_if(day.hours.begin(), day.hours.end(), has) == day.hours.end())
-                day.hours.push_back(at::HourStatus{h, 1, 0, 0});
+                day.hours.push_back(at::HourStatus{h, 1, 0, 0, 0});
         }
         plan = planSegments(withToday, node.file.span);
         return 0;
@@ -111,35 +123,44 @@ int TrailFs::fileLayout(const Node& node, std::vector<Segment>& plan, bool& know
 }
 
 int TrailFs::fillAttr(const Node& node, Attr& out) {
-    const int64_t now = std::time(nullptr);
     out = Attr{};
     out.ino = node.ino;
-    out.mtime = now;
+    // Folders above the domains hold no data of their own: the mount's start dates them.
+    out.mtime = mountTime_;
     out.ttl = seconds(options_.cacheTtl);
     if (node.isDir()) {
         out.mode = S_IFDIR | 0555;
         out.nlink = 2;
         // Listings of domain folders change as today's events arrive; a past day's hours
-        // do not, and its mtime (the day's end) stays put so the kernel's cached listing
+        // do not, and its mtime (its newest event) stays put so the kernel's cached listing
         // survives revalidation.
-        if (node.kind == NodeKind::DayDir && node.day < options_.today()) {
-            out.mtime = (int64_t(node.day.days()) + 1) * 86400;
-            out.cacheListing = true;
-        } else if (node.kind == NodeKind::AccountDir || node.kind == NodeKind::SpaceDir ||
-                   node.kind == NodeKind::DayDir) {
-            out.ttl = seconds(options_.todayTtl);
+        const bool domainDir = node.kind == NodeKind::AccountDir ||
+                               node.kind == NodeKind::SpaceDir || node.kind == NodeKind::DayDir;
+        if (domainDir && checkDomainAccess(node) == 0) {
+            auto index = cache_.index(node.domain, options_.today());
+            out.mtime = node.kind == NodeKind::DayDir
+                            ? newestInSpan(*index, HourSpan::ofDay(node.day))
+                            : newestInDomain(*index, mountTime_);
         }
+        if (node.kind == NodeKind::DayDir && node.day < options_.today())
+            out.cacheListing = true;
+        else if (domainDir)
+            out.ttl = seconds(options_.todayTtl);
         return 0;
     }
     if (node.kind == NodeKind::DayLink) {
         out.mode = S_IFLNK | 0777;
         out.size = dayFileName(options_.today(), Format::Json).size();
         out.ttl = seconds(options_.todayTtl);
+        if (checkDomainAccess(node) == 0)
+            out.mtime = newestInSpan(*cache_.index(node.domain, options_.today()),
+                                     HourSpan::ofDay(options_.today().plusDays(node.dayOffset)));
         return 0;
     }
     if (node.kind == NodeKind::ControlFile) {
         out.mode = S_IFREG | 0444;
-        out.ttl = 0;  // generated at open, read with direct I/O
+        out.mtime = std::time(nullptr);  // generated at open: they are the clock's
+        out.ttl = 0;                     // generated at open, read with direct I/O
         return 0;
     }
     if (int err = checkDomainAccess(node))
@@ -152,7 +173,7 @@ int TrailFs::fillAttr(const Node& node, Attr& out) {
     if (auto observed = inodes_.observedSize(node.ino)) {
         out.size = (growing && known) ? std::max(out.size, *observed) : *observed;
     }
-    out.mtime = std::min<int64_t>(now, (node.file.span.last + 1) * 3600);
+    out.mtime = newestInSpan(*cache_.index(node.domain, options_.today()), node.file.span);
     if (growing)
         out.ttl = seconds(options_.todayTtl);
     return 0;

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -76,6 +77,12 @@ class TrailFs {
     // All return 0 or a positive errno.
     int lookup(uint64_t parent, const std::string& name, Attr& out);
     int getattr(uint64_t ino, Attr& out);
+    // Lookup counts: lookup() takes one; a readdirplus entry sent to the kernel takes one
+    // (retain); the kernel's forget gives them back, and at zero the inode is freed.
+    void retain(uint64_t ino);
+    void forget(uint64_t ino, uint64_t lookups);
+    size_t inodeCount() const { return inodes_.size(); }
+    uint64_t lookupsOf(uint64_t ino) const { return inodes_.lookups(ino); }
     int readdir(uint64_t ino, std::vector<DirEntry>& out);
     int readlink(uint64_t ino, std::string& out);
     int open(uint64_t ino, int flags, OpenResult& out);
@@ -130,6 +137,7 @@ class TrailFs {
     SessionReaper reaper_{backend_, live_, stats_, options_.deleteRetry};
     StreamContext streamCtx_;
     std::function<void(uint64_t)> invalidate_;
+    const int64_t mountTime_ = std::time(nullptr);
     std::mutex handlesMu_;
     std::unordered_map<uint64_t, std::shared_ptr<OpenFile>> handles_;
     uint64_t nextFh_ = 1;

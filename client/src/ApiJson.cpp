@@ -113,6 +113,7 @@ std::vector<DayStatus> statusFromJson(const json& j) {
         day.count = d.at("count").get<uint64_t>();
         day.size = d.at("size").get<uint64_t>();
         day.gzipSize = d.at("gzip_size").get<uint64_t>();
+        day.newest = d.value("newest", int64_t(0));  // older services do not send it
         if (d.contains("hours")) {
             for (const auto& h : d.at("hours")) {
                 HourStatus hour;
@@ -122,6 +123,7 @@ std::vector<DayStatus> statusFromJson(const json& j) {
                 hour.count = h.at("count").get<uint64_t>();
                 hour.size = h.at("size").get<uint64_t>();
                 hour.gzipSize = h.at("gzip_size").get<uint64_t>();
+                hour.newest = h.value("newest", int64_t(0));
                 day.hours.push_back(hour);
             }
         }

@@ -12,8 +12,13 @@ namespace atd {
 
 namespace {
 
-nlohmann::json statJson(uint64_t count, uint64_t size, uint64_t gzipSize) {
-    return {{"count", count}, {"size", size}, {"gzip_size", gzipSize}};
+// "newest": the newest eventTime in whole seconds since the epoch, so a client can date
+// its files by their data (mtime) instead of by the clock.
+nlohmann::json statJson(uint64_t count, uint64_t size, uint64_t gzipSize, int64_t newestMicros) {
+    return {{"count", count},
+            {"size", size},
+            {"gzip_size", gzipSize},
+            {"newest", newestMicros / 1000000}};
 }
 
 void status(ServiceContext& ctx, const httplib::Request& req, httplib::Response& res) {
@@ -27,14 +32,14 @@ void status(ServiceContext& ctx, const httplib::Request& req, httplib::Response&
         if (day.count == 0) {
             continue;
         }
-        auto entry = statJson(day.count, day.size, day.gzipSize);
+        auto entry = statJson(day.count, day.size, day.gzipSize, day.newestMicros);
         entry["date"] = day.date.str();
         if (hours) {
             entry["hours"] = nlohmann::json::array();
             for (int h = 0; h < 24; ++h) {
                 const auto& hs = day.hours[size_t(h)];
                 if (hs.count > 0) {
-                    auto hourEntry = statJson(hs.count, hs.size, hs.gzipSize);
+                    auto hourEntry = statJson(hs.count, hs.size, hs.gzipSize, hs.newestMicros);
                     hourEntry["hour"] = h;
                     entry["hours"].push_back(hourEntry);
                 }
