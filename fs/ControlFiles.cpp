@@ -52,6 +52,7 @@ std::string renderStats(const Stats& s, uint64_t memoryUsed, uint64_t memoryTota
                         {"window_reads", s.windowReads.load()},
                         {"skip_aheads", s.skips.load()},
                         {"session_queue_waits", s.gateWaits.load()},
+                        {"live_follows", s.follows.load()},
                         {"memory_used", memoryUsed},
                         {"memory_budget", memoryTotal}};
     return j.dump(2) + "\n";

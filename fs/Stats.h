@@ -16,6 +16,7 @@ struct Stats {
     std::atomic<uint64_t> windowReads{0};  // backward reads served from the read window
     std::atomic<uint64_t> skips{0};        // forward reads reached by reading through
     std::atomic<uint64_t> gateWaits{0};    // session creations that had to queue
+    std::atomic<uint64_t> follows{0};      // reads at the end of a live file that found more
 };
 
 }  // namespace atfs

@@ -17,7 +17,8 @@ namespace atfs {
 
 struct TrailFs::OpenFile {
     uint64_t ino = 0;
-    std::unique_ptr<FileStream> stream;  // data files
+    std::unique_ptr<FileStream> stream;  // data files of the past
+    std::unique_ptr<LiveFile> live;      // data files that include today: they grow
     std::string content;                 // control files: a snapshot taken at open
 };
 
@@ -220,6 +221,10 @@ int TrailFs::open(uint64_t ino, int flags, OpenResult& out) {
             // No session here: `open` alone (file managers, find -newer) costs nothing.
             out.directIo = growing || !known;
             out.keepCache = !out.directIo;
+            if (growing) {
+                file->live = openLive(*node, std::move(plan));
+                return 0;
+            }
             file->stream = std::make_unique<FileStream>(streamCtx_, node->domain, node->path,
                                                         std::move(plan), node->file.format,
                                                         /*kernelCaches=*/!out.directIo);
@@ -246,6 +251,8 @@ ssize_t TrailFs::read(uint64_t fh, uint64_t offset, size_t n, char* buf,
             return -EBADF;
         file = it->second;
     }
+    if (file->live)
+        return readLive(*file, offset, n, buf, cancelled);
     if (!file->stream) {
         if (offset >= file->content.size())
             return 0;
@@ -277,6 +284,28 @@ void TrailFs::release(uint64_t fh) {
     }
     if (file->stream)
         file->stream->close();
+    if (file->live)
+        file->live->close();
+}
+
+std::unique_ptr<LiveFile> TrailFs::openLive(const Node& node, std::vector<Segment> plan) {
+    const at::Domain domain = node.domain;
+    return std::make_unique<LiveFile>(
+        streamCtx_, node.domain, node.path, node.file.span, node.file.format, std::move(plan),
+        [this, domain] { return cache_.index(domain, options_.today()); });
+}
+
+ssize_t TrailFs::readLive(OpenFile& file, uint64_t offset, size_t n, char* buf,
+                          const FileStream::Cancelled& cancelled) {
+    const ssize_t r = file.live->read(offset, buf, n, cancelled);
+    if (r > 0)
+        stats_.bytesOut += uint64_t(r);
+    if (auto size = file.live->takeSizeChange()) {
+        inodes_.setObservedSize(file.ino, *size);
+        if (invalidate_)
+            invalidate_(file.ino);
+    }
+    return r;
 }
 
 void TrailFs::flushCaches() {
@@ -289,9 +318,12 @@ void TrailFs::shutdown() {
         std::lock_guard lk(handlesMu_);
         open.swap(handles_);
     }
-    for (auto& [fh, file] : open)
+    for (auto& [fh, file] : open) {
         if (file->stream)
             file->stream->close();
+        if (file->live)
+            file->live->close();
+    }
     // What is still live: sessions of streams inside a read, and deletes that failed earlier.
     reaper_.drain(options_.unmountDeleteTimeout);
 }

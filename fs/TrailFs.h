@@ -18,6 +18,7 @@
 #include "ErrnoMap.h"
 #include "FileStream.h"
 #include "InodeTable.h"
+#include "LiveFile.h"
 #include "LiveSessions.h"
 #include "MemoryBudget.h"
 #include "MetadataCache.h"
@@ -115,6 +116,9 @@ class TrailFs {
                    bool forReading = false);
     std::shared_ptr<const Node> add(const Node& dir, const std::string& name, Node node);
     std::string renderControl(ControlKind kind);
+    std::unique_ptr<LiveFile> openLive(const Node& node, std::vector<Segment> plan);
+    ssize_t readLive(OpenFile& file, uint64_t offset, size_t n, char* buf,
+                     const FileStream::Cancelled& cancelled);
     // Runs a metadata call; a service error becomes one log line and its errno.
     template <class F>
     int guarded(const std::string& what, const std::string& file, F&& f) {
