@@ -138,10 +138,15 @@ int TrailFs::fillAttr(const Node& node, Attr& out) {
         const bool domainDir = node.kind == NodeKind::AccountDir ||
                                node.kind == NodeKind::SpaceDir || node.kind == NodeKind::DayDir;
         if (domainDir && checkDomainAccess(node) == 0) {
-            auto index = cache_.index(node.domain, options_.today());
-            out.mtime = node.kind == NodeKind::DayDir
-                            ? newestInSpan(*index, HourSpan::ofDay(node.day))
-                            : newestInDomain(*index, mountTime_);
+            // Best effort: a folder stays reachable while the service fails (its listing
+            // reports the error), dated by the mount's start until the index comes back.
+            try {
+                auto index = cache_.index(node.domain, options_.today());
+                out.mtime = node.kind == NodeKind::DayDir
+                                ? newestInSpan(*index, HourSpan::ofDay(node.day))
+                                : newestInDomain(*index, mountTime_);
+            } catch (const at::ApiError&) {
+            }
         }
         if (node.kind == NodeKind::DayDir && node.day < options_.today())
             out.cacheListing = true;
