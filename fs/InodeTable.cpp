@@ -41,17 +41,23 @@ void InodeTable::retain(uint64_t ino) {
         it->second.lookups++;
 }
 
-void InodeTable::forget(uint64_t ino, uint64_t count) {
+bool InodeTable::forget(uint64_t ino, uint64_t count) {
     if (ino == kRoot)
-        return;
+        return false;
     std::lock_guard lk(mu_);
     auto it = nodes_.find(ino);
     if (it == nodes_.end())
-        return;
+        return false;
     Entry& e = it->second;
     e.lookups = count >= e.lookups ? 0 : e.lookups - count;
-    if (e.lookups == 0)
-        eraseLocked(ino);
+    if (e.lookups != 0)
+        return false;
+    eraseLocked(ino);
+    // The bucket array does not shrink by itself: after a burst of lookups it would keep
+    // its peak size for the mount's life.
+    if (nodes_.bucket_count() > 1024 && nodes_.size() * 8 < nodes_.bucket_count())
+        nodes_.rehash(0);
+    return true;
 }
 
 void InodeTable::eraseLocked(uint64_t ino) {

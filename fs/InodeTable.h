@@ -64,7 +64,8 @@ class InodeTable {
     // One more reference the kernel holds (a lookup or readdirplus entry it was sent).
     void retain(uint64_t ino);
     // The kernel dropped `count` references; at zero the inode and its name go (the root stays).
-    void forget(uint64_t ino, uint64_t count);
+    // Returns whether the inode was freed.
+    bool forget(uint64_t ino, uint64_t count);
     uint64_t lookups(uint64_t ino) const;
 
     // A length learned from a session or EOF, newer than the day index: today grows.

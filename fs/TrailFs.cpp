@@ -1,6 +1,7 @@
 #include "TrailFs.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -95,7 +96,21 @@ void TrailFs::retain(uint64_t ino) {
 }
 
 void TrailFs::forget(uint64_t ino, uint64_t lookups) {
-    inodes_.forget(ino, lookups);
+    // The nodes were allocated by many worker threads, in as many malloc arenas, between
+    // longer-lived allocations: freed, they stay in the process (RSS 13 -> 72 MB after
+    // 100,000 range lookups and their forgets) until malloc_trim returns the free pages.
+    // Trimmed every kTrimEvery frees, and sooner once the table is back to a few nodes
+    // (the end of a burst), but never for every forget of a quiet mount.
+    constexpr uint64_t kTrimEvery = 8192, kTrimSmall = 1024;
+    constexpr size_t kFewNodes = 256;
+    if (!inodes_.forget(ino, lookups))
+        return;
+    const uint64_t freed = ++freedInodes_;
+    const uint64_t since = freed - trimmedAt_.load();
+    if (since >= kTrimEvery || (since >= kTrimSmall && inodes_.size() < kFewNodes)) {
+        trimmedAt_ = freed;
+        malloc_trim(0);
+    }
 }
 
 int TrailFs::fileLayout(const Node& node, std::vector<Segment>& plan, bool& known, bool& growing,

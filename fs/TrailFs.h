@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <ctime>
 #include <functional>
@@ -142,6 +143,8 @@ class TrailFs {
     StreamContext streamCtx_;
     std::function<void(uint64_t)> invalidate_;
     const int64_t mountTime_ = std::time(nullptr);
+    std::atomic<uint64_t> freedInodes_{0};
+    std::atomic<uint64_t> trimmedAt_{0};  // freedInodes_ at the last malloc_trim
     std::mutex handlesMu_;
     std::unordered_map<uint64_t, std::shared_ptr<OpenFile>> handles_;
     uint64_t nextFh_ = 1;
