@@ -6,6 +6,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "demo/DemoFeed.h"
 #include "service/ApiError.h"
 #include "service/Housekeeper.h"
 #include "service/Routes.h"
@@ -87,6 +88,7 @@ struct AtdServer::Impl {
     std::unique_ptr<ServiceContext> ctx;
     std::unique_ptr<httplib::Server> http;
     std::unique_ptr<Housekeeper> housekeeper;
+    std::unique_ptr<DemoFeed> demoFeed;
     int boundPort = -1;
 
     void configureHttp();
@@ -131,9 +133,19 @@ AtdServer::AtdServer(ServeOptions options) : impl_(std::make_unique<Impl>()) {
     m.configureHttp();
     m.housekeeper = std::make_unique<Housekeeper>(
         *m.store, *m.sessions, m.options.sessionIdleTimeout, std::cerr, m.options.quiet);
+    if (m.options.demoLiveRate > 0) {
+        const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+        // Seeded by the clock: a restarted feed writes new event ids, not the same ones again.
+        m.demoFeed = std::make_unique<DemoFeed>(*m.store, demoDomains(m.options.dataDir),
+                                                m.options.demoLiveRate, uint64_t(now), now);
+        m.demoFeed->start(std::cerr);
+    }
 }
 
 AtdServer::~AtdServer() {
+    impl_->demoFeed.reset();
     if (impl_->http) {
         impl_->http->stop();
     }

@@ -27,6 +27,8 @@ struct ServeOptions {
     // Worker threads: each streaming download holds one, so this bounds concurrent downloads.
     int threads = 64;
     bool quiet = false;
+    // `--demo-live RATE`: keep ingesting demo events at RATE per second (0: off).
+    double demoLiveRate = 0;
 };
 
 class AtdServer {

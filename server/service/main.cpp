@@ -127,6 +127,11 @@ int main(int argc, char** argv) {
                      "delete sessions idle this many seconds (0: never)")
         ->check(CLI::Range(int64_t(0), int64_t(86400 * 365)))
         ->capture_default_str();
+    serveCmd
+        ->add_option("--demo-live", serveOptions.demoLiveRate,
+                     "keep ingesting demo events at this many per second (0: off)")
+        ->check(CLI::Range(0.0, 100000.0))
+        ->capture_default_str();
     serveCmd->add_option("--threads", serveOptions.threads, "worker threads (concurrent requests)")
         ->check(CLI::Range(1, 1024))
         ->capture_default_str();
