@@ -68,3 +68,28 @@ class LiveTodayTest(MountTestCase):
             print("less +F latency %.2f s" % (time.monotonic() - ingested))
         finally:
             subprocess.run(tmux + ["kill-server"], capture_output=True, timeout=10)
+
+
+class LiveDemoTest(MountTestCase):
+    """`atd serve --demo-live RATE` keeps the demo's today moving under `tail -f`."""
+
+    WORLD = dict(spaces=1, days=2, events_per_day=200, seed=6, last_day=None,
+                 atd_extra=("--demo-live", "20"))
+
+    def test_tail_f_of_the_account_today_moves(self):
+        tail = subprocess.Popen(["tail", "-n", "1", "-f", self.p("account", "today.json")],
+                                stdout=subprocess.PIPE)
+        try:
+            seen = b""
+            deadline = time.monotonic() + 2 * BOUND
+            while seen.count(b"\n") < 3:
+                left = deadline - time.monotonic()
+                self.assertGreater(left, 0, "tail -f showed %d new lines in %s s" %
+                                   (max(0, seen.count(b"\n") - 1), 2 * BOUND))
+                ready, _, _ = select.select([tail.stdout], [], [], left)
+                if ready:
+                    seen += os.read(tail.stdout.fileno(), 65536)
+        finally:
+            tail.kill()
+            tail.wait(timeout=10)
+            tail.stdout.close()
