@@ -100,6 +100,20 @@ bool LiveFile::follow(uint64_t end) {
     if (!growth)
         return false;
     parts_.back().stream->close();  // consumed: its window's memory goes back
+    ctx_.stats.follows++;
+    if (parts_.size() >= kMaxParts) {
+        // A tail that follows for days would keep one part per growth: start over with one
+        // part for the whole file as the index has it now (a restart in it skips by pinned
+        // sizes and reads on to the offset, as any far seek does).
+        std::vector<Segment> plan = planSegments(*index, span_);
+        Part whole;
+        whole.length = plannedSize(plan, format_);
+        whole.stream = std::make_unique<FileStream>(ctx_, domain_, file_, std::move(plan), format_);
+        parts_.clear();
+        parts_.push_back(std::move(whole));
+        sizeChange_ = parts_.back().end();
+        return true;
+    }
     Part next;
     next.origin = growth->origin;
     next.start = end;
@@ -107,7 +121,6 @@ bool LiveFile::follow(uint64_t end) {
     next.stream =
         std::make_unique<FileStream>(ctx_, domain_, file_, std::move(growth->plan), format_);
     parts_.push_back(std::move(next));
-    ctx_.stats.follows++;
     sizeChange_ = parts_.back().end();
     return true;
 }

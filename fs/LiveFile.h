@@ -34,6 +34,9 @@ class LiveFile {
     // The file's new length, once it differs from what the kernel was last told.
     std::optional<uint64_t> takeSizeChange();
 
+    // Parts kept before they are folded into one (each costs a closed FileStream).
+    static constexpr size_t kMaxParts = 64;
+
   private:
     struct Part {
         std::unique_ptr<FileStream> stream;

@@ -27,7 +27,13 @@ class LiveTodayTest(MountTestCase):
         return tag, time.monotonic()
 
     def test_tail_f_prints_a_new_event(self):
-        tail = subprocess.Popen(["tail", "-f", self.today()], stdout=subprocess.PIPE)
+        self.follow_with("-f")
+
+    def test_tail_F_prints_a_new_event(self):
+        self.follow_with("-F")
+
+    def follow_with(self, flag):
+        tail = subprocess.Popen(["tail", flag, self.today()], stdout=subprocess.PIPE)
         try:
             seen = b""
             time.sleep(1.5)  # tail has printed the last lines and is following
@@ -35,11 +41,11 @@ class LiveTodayTest(MountTestCase):
             deadline = ingested + BOUND
             while tag.encode() not in seen:
                 left = deadline - time.monotonic()
-                self.assertGreater(left, 0, "tail -f printed nothing new within %s s" % BOUND)
+                self.assertGreater(left, 0, "tail %s printed nothing new within %s s" % (flag, BOUND))
                 ready, _, _ = select.select([tail.stdout], [], [], left)
                 if ready:
                     seen += os.read(tail.stdout.fileno(), 65536)
-            print("tail -f latency %.2f s" % (time.monotonic() - ingested))
+            print("tail %s latency %.2f s" % (flag, time.monotonic() - ingested))
         finally:
             tail.kill()
             tail.wait(timeout=10)

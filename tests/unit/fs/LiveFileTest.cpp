@@ -89,4 +89,29 @@ TEST_F(LiveTodayTest, ReadAtTheEndReturnsWhatArrivedSince) {
     EXPECT_EQ(sizeOf(path), dayJson("account", kToday).size());
 }
 
+TEST_F(LiveTodayTest, ALongFollowFoldsItsPartsAndStaysByteExact) {
+    options.todayTtl = std::chrono::milliseconds(0);
+    const std::string path = "account/2017-07-30.json";
+    const uint64_t fh = open(path);
+    std::string seen;
+    auto readToEnd = [&] {
+        for (;;) {
+            std::string got = readAt(fh, seen.size(), 4096);
+            if (got.empty())
+                return;
+            seen += got;
+        }
+    };
+    readToEnd();
+    for (size_t i = 0; i < LiveFile::kMaxParts + 10; ++i) {
+        backend.addEvents("account", {D(kToday), 1 + int(i / 4)},  // appended, in order
+                          "{\"id\":\"n-" + std::to_string(i) + "\"}\n");
+        readToEnd();
+    }
+    EXPECT_EQ(seen, dayJson("account", kToday));
+    EXPECT_EQ(readAt(fh, 0, 64), seen.substr(0, 64));
+    fs().release(fh);
+    EXPECT_TRUE(backend.listSessions({}).empty());
+}
+
 }  // namespace atfs::test
