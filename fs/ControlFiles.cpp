@@ -53,6 +53,7 @@ std::string renderStats(const Stats& s, uint64_t memoryUsed, uint64_t memoryTota
                         {"skip_aheads", s.skips.load()},
                         {"session_queue_waits", s.gateWaits.load()},
                         {"files_opened", s.filesOpened.load()},
+                        {"live_follows", s.follows.load()},
                         {"memory_used", memoryUsed},
                         {"memory_budget", memoryTotal}};
     return j.dump(2) + "\n";

@@ -1,5 +1,8 @@
-// Inode numbers <-> what they name. An inode is created the first time a name resolves
-// and kept for the mount's life, so numbers stay stable across lookups and readdirs.
+// Inode numbers <-> what they name. An inode is created the first time a name resolves and
+// lives as long as the kernel holds it: every lookup the kernel receives adds one reference,
+// `forget` takes them back (as libfuse's passthrough_hp does), and at zero the inode goes, so
+// a long life of distinct names (ranges, hour bounds) keeps memory flat. Numbers stay stable
+// while the kernel knows them; a name looked up again after its forget gets a new one.
 #pragma once
 
 #include <cstdint>
@@ -62,13 +65,27 @@ class InodeTable {
     std::shared_ptr<const Node> resolve(uint64_t parent, const std::string& name, const Node& make);
     size_t size() const;
 
+    // One more reference the kernel holds (a lookup or readdirplus entry it was sent).
+    void retain(uint64_t ino);
+    // The kernel dropped `count` references; at zero the inode and its name go (the root stays).
+    // Returns whether the inode was freed.
+    bool forget(uint64_t ino, uint64_t count);
+    uint64_t lookups(uint64_t ino) const;
+
     // A length learned from a session or EOF, newer than the day index: today grows.
     void setObservedSize(uint64_t ino, uint64_t size);
     std::optional<uint64_t> observedSize(uint64_t ino) const;
 
   private:
+    struct Entry {
+        std::shared_ptr<const Node> node;
+        std::string name;  // in its parent, to drop the name with the inode
+        uint64_t lookups = 0;
+    };
+    void eraseLocked(uint64_t ino);
+
     mutable std::mutex mu_;
-    std::unordered_map<uint64_t, std::shared_ptr<const Node>> nodes_;
+    std::unordered_map<uint64_t, Entry> nodes_;
     std::map<std::pair<uint64_t, std::string>, uint64_t> names_;
     std::unordered_map<uint64_t, uint64_t> observed_;
     uint64_t next_ = kRoot + 1;

@@ -150,7 +150,7 @@ std::vector<at::DayStatus> MemoryBackend::status(const at::Domain& domain,
         if ((start && date < *start) || (end && *end < date))
             continue;
         if (days.empty() || days.back().date != date)
-            days.push_back(at::DayStatus{date, 0, 0, 0, {}});
+            days.push_back(at::DayStatus{date, 0, 0, 0, {}, 0});
         at::DayStatus& day = days.back();
         at::HourStatus hs{int(index % 24),
                           uint64_t(std::count(h.inflated.begin(), h.inflated.end(), '\n')),

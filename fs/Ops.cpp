@@ -74,7 +74,15 @@ void opLookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
     fuse_reply_entry(req, &e);
 }
 
-void opForget(fuse_req_t req, fuse_ino_t, uint64_t) {
+void opForget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup) {
+    fsOf(req).forget(ino, nlookup);
+    fuse_reply_none(req);
+}
+
+void opForgetMulti(fuse_req_t req, size_t count, fuse_forget_data* forgets) {
+    TrailFs& fs = fsOf(req);
+    for (size_t i = 0; i < count; ++i)
+        fs.forget(forgets[i].ino, forgets[i].nlookup);
     fuse_reply_none(req);
 }
 
@@ -131,6 +139,7 @@ void replyDir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, bool plus)
     for (size_t i = size_t(off); i < entries.size(); ++i) {
         const DirEntry& d = entries[i];
         size_t need = 0;
+        fuse_ino_t counted = 0;  // readdirplus: the entry's lookup count, once it is sent
         if (!plus) {
             struct stat st {};
             st.st_ino = d.ino;
@@ -144,6 +153,7 @@ void replyDir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, bool plus)
                 e.ino = a.ino;
                 e.attr = toStat(a);
                 e.attr_timeout = e.entry_timeout = a.ttl;
+                counted = e.ino;
             } else {
                 e.attr.st_ino = d.ino;
                 e.attr.st_mode = d.mode;
@@ -153,6 +163,8 @@ void replyDir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, bool plus)
         }
         if (need > size - used)
             break;
+        if (counted)
+            fs.retain(counted);  // the kernel counts a lookup for every entry it is sent
         used += need;
     }
     fuse_reply_buf(req, buf.data(), used);
@@ -260,6 +272,7 @@ fuse_lowlevel_ops makeOps() {
     ops.destroy = opDestroy;
     ops.lookup = opLookup;
     ops.forget = opForget;
+    ops.forget_multi = opForgetMulti;
     ops.getattr = opGetattr;
     ops.readlink = opReadlink;
     ops.opendir = opOpendir;

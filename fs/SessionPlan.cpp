@@ -32,7 +32,7 @@ std::vector<Segment> planSegments(const DayIndex& index, HourSpan span, int maxD
         if (hours.empty()) {
             // No per-hour index: ask for every hour of the span in that day (sizes unknown).
             for (int h = 0; h < 24; ++h)
-                hours.push_back(at::HourStatus{h, 1, 0, 0});
+                hours.push_back(at::HourStatus{h, 1, 0, 0, 0});
         }
         std::sort(hours.begin(), hours.end(),
                   [](const auto& a, const auto& b) { return a.hour < b.hour; });

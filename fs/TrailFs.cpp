@@ -1,6 +1,7 @@
 #include "TrailFs.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <ctime>
 
 #include "ControlFiles.h"
+#include "DataTimes.h"
 #include "ErrnoMap.h"
 #include "Log.h"
 #include "Metrics.h"
@@ -17,7 +19,8 @@ namespace atfs {
 
 struct TrailFs::OpenFile {
     uint64_t ino = 0;
-    std::unique_ptr<FileStream> stream;  // data files
+    std::unique_ptr<FileStream> stream;  // data files of the past
+    std::unique_ptr<LiveFile> live;      // data files that include today: they grow
     std::string content;                 // control files: a snapshot taken at open
 };
 
@@ -87,8 +90,33 @@ int TrailFs::lookup(uint64_t parent, const std::string& name, Attr& out) {
         std::shared_ptr<const Node> child;
         if (int err = childOf(*dir, name, child))
             return err;
-        return fillAttr(*child, out);
+        if (int err = fillAttr(*child, out))
+            return err;
+        inodes_.retain(child->ino);  // the kernel holds it until its forget
+        return 0;
     });
+}
+
+void TrailFs::retain(uint64_t ino) {
+    inodes_.retain(ino);
+}
+
+void TrailFs::forget(uint64_t ino, uint64_t lookups) {
+    // The nodes were allocated by many worker threads, in as many malloc arenas, between
+    // longer-lived allocations: freed, they stay in the process (RSS 13 -> 72 MB after
+    // 100,000 range lookups and their forgets) until malloc_trim returns the free pages.
+    // Trimmed every kTrimEvery frees, and sooner once the table is back to a few nodes
+    // (the end of a burst), but never for every forget of a quiet mount.
+    constexpr uint64_t kTrimEvery = 8192, kTrimSmall = 1024;
+    constexpr size_t kFewNodes = 256;
+    if (!inodes_.forget(ino, lookups))
+        return;
+    const uint64_t freed = ++freedInodes_;
+    const uint64_t since = freed - trimmedAt_.load();
+    if (since >= kTrimEvery || (since >= kTrimSmall && inodes_.size() < kFewNodes)) {
+        trimmedAt_ = freed;
+        malloc_trim(0);
+    }
 }
 
 int TrailFs::fileLayout(const Node& node, std::vector<Segment>& plan, bool& known, bool& growing,
@@ -107,7 +135,7 @@ int TrailFs::fileLayout(const Node& node, std::vector<Segment>& plan, bool& know
         for (int h = 0; h < 24; ++h) {
             auto has = [h](const at::HourStatus& s) { return s.hour == h; };
             if (std::find_if(day.hours.begin(), day.hours.end(), has) == day.hours.end())
-                day.hours.push_back(at::HourStatus{h, 1, 0, 0});
+                day.hours.push_back(at::HourStatus{h, 1, 0, 0, 0});
         }
         plan = planSegments(withToday, node.file.span);
         return 0;
@@ -117,35 +145,49 @@ int TrailFs::fileLayout(const Node& node, std::vector<Segment>& plan, bool& know
 }
 
 int TrailFs::fillAttr(const Node& node, Attr& out) {
-    const int64_t now = std::time(nullptr);
     out = Attr{};
     out.ino = node.ino;
-    out.mtime = now;
+    // Folders above the domains hold no data of their own: the mount's start dates them.
+    out.mtime = mountTime_;
     out.ttl = seconds(options_.cacheTtl);
     if (node.isDir()) {
         out.mode = S_IFDIR | 0555;
         out.nlink = 2;
         // Listings of domain folders change as today's events arrive; a past day's hours
-        // do not, and its mtime (the day's end) stays put so the kernel's cached listing
+        // do not, and its mtime (its newest event) stays put so the kernel's cached listing
         // survives revalidation.
-        if (node.kind == NodeKind::DayDir && node.day < options_.today()) {
-            out.mtime = (int64_t(node.day.days()) + 1) * 86400;
-            out.cacheListing = true;
-        } else if (node.kind == NodeKind::AccountDir || node.kind == NodeKind::SpaceDir ||
-                   node.kind == NodeKind::DayDir || isPartitionDir(node.kind)) {
-            out.ttl = seconds(options_.todayTtl);
+        const bool domainDir = node.kind == NodeKind::AccountDir ||
+                               node.kind == NodeKind::SpaceDir || node.kind == NodeKind::DayDir;
+        if (domainDir && checkDomainAccess(node) == 0) {
+            // Best effort: a folder stays reachable while the service fails (its listing
+            // reports the error), dated by the mount's start until the index comes back.
+            try {
+                auto index = cache_.index(node.domain, options_.today());
+                out.mtime = node.kind == NodeKind::DayDir
+                                ? newestInSpan(*index, HourSpan::ofDay(node.day))
+                                : newestInDomain(*index, mountTime_);
+            } catch (const at::ApiError&) {
+            }
         }
+        if (node.kind == NodeKind::DayDir && node.day < options_.today())
+            out.cacheListing = true;
+        else if (domainDir || isPartitionDir(node.kind))
+            out.ttl = seconds(options_.todayTtl);
         return 0;
     }
     if (node.kind == NodeKind::DayLink) {
         out.mode = S_IFLNK | 0777;
         out.size = dayFileName(options_.today(), Format::Json).size();
         out.ttl = seconds(options_.todayTtl);
+        if (checkDomainAccess(node) == 0)
+            out.mtime = newestInSpan(*cache_.index(node.domain, options_.today()),
+                                     HourSpan::ofDay(options_.today().plusDays(node.dayOffset)));
         return 0;
     }
     if (node.kind == NodeKind::ControlFile) {
         out.mode = S_IFREG | 0444;
-        out.ttl = 0;  // generated at open, read with direct I/O
+        out.mtime = std::time(nullptr);  // generated at open: they are the clock's
+        out.ttl = 0;                     // generated at open, read with direct I/O
         return 0;
     }
     if (int err = checkDomainAccess(node))
@@ -158,7 +200,7 @@ int TrailFs::fillAttr(const Node& node, Attr& out) {
     if (auto observed = inodes_.observedSize(node.ino)) {
         out.size = (growing && known) ? std::max(out.size, *observed) : *observed;
     }
-    out.mtime = std::min<int64_t>(now, (node.file.span.last + 1) * 3600);
+    out.mtime = newestInSpan(*cache_.index(node.domain, options_.today()), node.file.span);
     if (growing)
         out.ttl = seconds(options_.todayTtl);
     return 0;
@@ -206,6 +248,10 @@ int TrailFs::open(uint64_t ino, int flags, OpenResult& out) {
             out.directIo = growing || !known;
             out.keepCache = !out.directIo;
             stats_.filesOpened++;
+            if (growing) {
+                file->live = openLive(*node, std::move(plan));
+                return 0;
+            }
             file->stream = std::make_unique<FileStream>(streamCtx_, node->domain, node->path,
                                                         std::move(plan), node->file.format,
                                                         /*kernelCaches=*/!out.directIo);
@@ -232,6 +278,8 @@ ssize_t TrailFs::read(uint64_t fh, uint64_t offset, size_t n, char* buf,
             return -EBADF;
         file = it->second;
     }
+    if (file->live)
+        return readLive(*file, offset, n, buf, cancelled);
     if (!file->stream) {
         if (offset >= file->content.size())
             return 0;
@@ -266,6 +314,28 @@ void TrailFs::release(uint64_t fh) {
     }
     if (file->stream)
         file->stream->close();
+    if (file->live)
+        file->live->close();
+}
+
+std::unique_ptr<LiveFile> TrailFs::openLive(const Node& node, std::vector<Segment> plan) {
+    const at::Domain domain = node.domain;
+    return std::make_unique<LiveFile>(
+        streamCtx_, node.domain, node.path, node.file.span, node.file.format, std::move(plan),
+        [this, domain] { return cache_.index(domain, options_.today()); });
+}
+
+ssize_t TrailFs::readLive(OpenFile& file, uint64_t offset, size_t n, char* buf,
+                          const FileStream::Cancelled& cancelled) {
+    const ssize_t r = file.live->read(offset, buf, n, cancelled);
+    if (r > 0)
+        stats_.bytesOut += uint64_t(r);
+    if (auto size = file.live->takeSizeChange()) {
+        inodes_.setObservedSize(file.ino, *size);
+        if (invalidate_)
+            invalidate_(file.ino);
+    }
+    return r;
 }
 
 void TrailFs::flushCaches() {
@@ -278,9 +348,12 @@ void TrailFs::shutdown() {
         std::lock_guard lk(handlesMu_);
         open.swap(handles_);
     }
-    for (auto& [fh, file] : open)
+    for (auto& [fh, file] : open) {
         if (file->stream)
             file->stream->close();
+        if (file->live)
+            file->live->close();
+    }
     // What is still live: sessions of streams inside a read, and deletes that failed earlier.
     reaper_.drain(options_.unmountDeleteTimeout);
 }

@@ -5,7 +5,9 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -17,6 +19,7 @@
 #include "ErrnoMap.h"
 #include "FileStream.h"
 #include "InodeTable.h"
+#include "LiveFile.h"
 #include "LiveSessions.h"
 #include "MemoryBudget.h"
 #include "MetadataCache.h"
@@ -77,6 +80,12 @@ class TrailFs {
     // All return 0 or a positive errno.
     int lookup(uint64_t parent, const std::string& name, Attr& out);
     int getattr(uint64_t ino, Attr& out);
+    // Lookup counts: lookup() takes one; a readdirplus entry sent to the kernel takes one
+    // (retain); the kernel's forget gives them back, and at zero the inode is freed.
+    void retain(uint64_t ino);
+    void forget(uint64_t ino, uint64_t lookups);
+    size_t inodeCount() const { return inodes_.size(); }
+    uint64_t lookupsOf(uint64_t ino) const { return inodes_.lookups(ino); }
     int readdir(uint64_t ino, std::vector<DirEntry>& out);
     int readlink(uint64_t ino, std::string& out);
     int open(uint64_t ino, int flags, OpenResult& out);
@@ -113,6 +122,9 @@ class TrailFs {
                    bool forReading = false);
     std::shared_ptr<const Node> add(const Node& dir, const std::string& name, Node node);
     std::string renderControl(ControlKind kind);
+    std::unique_ptr<LiveFile> openLive(const Node& node, std::vector<Segment> plan);
+    ssize_t readLive(OpenFile& file, uint64_t offset, size_t n, char* buf,
+                     const FileStream::Cancelled& cancelled);
     // Runs a metadata call; a service error becomes one log line and its errno.
     template <class F>
     int guarded(const std::string& what, const std::string& file, F&& f) {
@@ -136,6 +148,9 @@ class TrailFs {
     SessionReaper reaper_{observed_, live_, stats_, options_.deleteRetry};
     StreamContext streamCtx_;
     std::function<void(uint64_t)> invalidate_;
+    const int64_t mountTime_ = std::time(nullptr);
+    std::atomic<uint64_t> freedInodes_{0};
+    std::atomic<uint64_t> trimmedAt_{0};  // freedInodes_ at the last malloc_trim
     std::mutex handlesMu_;
     std::unordered_map<uint64_t, std::shared_ptr<OpenFile>> handles_;
     uint64_t nextFh_ = 1;

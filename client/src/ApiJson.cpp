@@ -141,6 +141,9 @@ SpaceList spacesFromJson(const json& j) {
     return list;
 }
 
+// `newest` is seconds since the epoch; the last second of 9999 bounds it (atd's date range).
+constexpr int64_t kMaxNewest = 253402300799;
+
 std::vector<DayStatus> statusFromJson(const json& j) {
     std::vector<DayStatus> days;
     for (const auto& d : j.at("days")) {
@@ -149,6 +152,8 @@ std::vector<DayStatus> statusFromJson(const json& j) {
         day.count = unsignedField(d, "count");
         day.size = unsignedField(d, "size");
         day.gzipSize = unsignedField(d, "gzip_size");
+        day.newest = d.contains("newest") ? integerField(d, "newest", 0, kMaxNewest)
+                                          : 0;  // older services do not send it
         if (d.contains("hours")) {
             for (const auto& h : d.at("hours")) {
                 HourStatus hour;
@@ -156,6 +161,7 @@ std::vector<DayStatus> statusFromJson(const json& j) {
                 hour.count = unsignedField(h, "count");
                 hour.size = unsignedField(h, "size");
                 hour.gzipSize = unsignedField(h, "gzip_size");
+                hour.newest = h.contains("newest") ? integerField(h, "newest", 0, kMaxNewest) : 0;
                 day.hours.push_back(hour);
             }
         }

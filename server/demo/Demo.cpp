@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -153,7 +154,8 @@ std::vector<WorkItem> planWork(const DemoOptions& options, at::Date lastDay, siz
 // Generates one day of one domain, hour by hour in time order, and stores it in batches of
 // about kChunkBytes (a batch may hold several quiet hours, or part of a busy one).
 void runItem(Store& store, const demo::DemoWorld& world, const std::string& domain,
-             const WorkItem& item, uint64_t seed, std::atomic<uint64_t>& bytes) {
+             const WorkItem& item, uint64_t seed, int64_t notAfterMicros,
+             std::atomic<uint64_t>& bytes, std::atomic<uint64_t>& events) {
     std::vector<HourLines> batch;
     size_t batchBytes = 0;
     // Line buffers are reused from batch to batch: fresh multi-megabyte strings cost more in
@@ -186,6 +188,9 @@ void runItem(Store& store, const demo::DemoWorld& world, const std::string& doma
         const int64_t hourStart = (int64_t(item.day.days()) * 24 + hour) * kMicrosPerHour;
         for (int64_t m : millis) {
             const int64_t t = hourStart + m * 1000;
+            if (t > notAfterMicros)
+                break;  // the rest of today has not happened yet
+            ++events;
             if (batch.empty() || batch.back().hour.hour != hour) {
                 batch.emplace_back();
                 if (!spare.empty()) {
@@ -250,16 +255,23 @@ DemoResult writeDemo(const DemoOptions& options) {
     const demo::DemoWorld world(options.seed);
     const auto items = planWork(options, lastDay, domains.size());
 
+    // Today's events stop at the moment the demo runs: a live day never shows the future.
+    const int64_t notAfter =
+        options.nowMicros.value_or(std::chrono::duration_cast<std::chrono::microseconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count());
     store.beginBulkLoad();  // one syncfs at the end instead of an fsync per file
     std::atomic<size_t> next{0};
     std::atomic<uint64_t> bytes{0};
+    std::atomic<uint64_t> events{0};
     std::atomic<bool> failed{false};
     std::exception_ptr error;
     std::mutex errorMutex;
     auto worker = [&] {
         for (size_t i = next++; i < items.size() && !failed; i = next++) {
             try {
-                runItem(store, world, domains[items[i].domain], items[i], options.seed, bytes);
+                runItem(store, world, domains[items[i].domain], items[i], options.seed, notAfter,
+                        bytes, events);
             } catch (...) {
                 std::lock_guard lock(errorMutex);
                 if (!error)
@@ -283,10 +295,7 @@ DemoResult writeDemo(const DemoOptions& options) {
     result.usersFile = options.dataDir / "users.json";
     durable::writeAtomically(result.usersFile, usersJson(options, spaces));
     result.apiKey = options.apiKey;
-    for (const auto& item : items) {
-        for (uint64_t n : item.perHour)
-            result.events += n;
-    }
+    result.events = events;
     result.bytes = bytes;
     for (const auto& s : spaces)
         result.spaceGuids.push_back(s.guid);

@@ -21,6 +21,8 @@ struct DemoOptions {
     std::optional<at::Date> lastDay; /* default: today UTC */
     std::string apiKey = "demo-apikey-0123456789abcdef";
     bool accountDomain = true;
+    // No event is written after this (microseconds since the epoch); default: the clock.
+    std::optional<int64_t> nowMicros;
 };
 
 struct DemoResult {

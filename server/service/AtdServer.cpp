@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "at/SafeText.h"
+#include "demo/DemoFeed.h"
 #include "http/Metrics.h"
 #include "http/MhdServer.h"
 #include "http/Router.h"
@@ -92,6 +93,7 @@ struct AtdServer::Impl {
     std::unique_ptr<http::MhdServer> http;
     std::unique_ptr<http::MhdServer> metricsHttp;
     std::unique_ptr<Housekeeper> housekeeper;
+    std::unique_ptr<DemoFeed> demoFeed;
     int boundPort = -1;
 
     std::mutex runMutex;
@@ -198,9 +200,19 @@ AtdServer::AtdServer(ServeOptions options) : impl_(std::make_unique<Impl>()) {
     m.http = std::make_unique<http::MhdServer>(m.router, m.limits(), m.hooks(), m.tls);
     m.housekeeper = std::make_unique<Housekeeper>(
         *m.store, *m.sessions, m.options.sessionIdleTimeout, std::cerr, m.options.quiet);
+    if (m.options.demoLiveRate > 0) {
+        const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+        // Seeded by the clock: a restarted feed writes new event ids, not the same ones again.
+        m.demoFeed = std::make_unique<DemoFeed>(*m.store, demoDomains(m.options.dataDir),
+                                                m.options.demoLiveRate, uint64_t(now), now);
+        m.demoFeed->start(std::cerr);
+    }
 }
 
 AtdServer::~AtdServer() {
+    impl_->demoFeed.reset();
     stop();
     if (impl_->metricsHttp)
         impl_->metricsHttp->stop();

@@ -37,6 +37,8 @@ struct ServeOptions {
     // GET /metrics is served on the API address; this serves it on another one too.
     std::string metricsHost;
     int metricsPort = -1;  // -1: no separate metrics listener
+    // `--demo-live RATE`: keep ingesting demo events at RATE per second (0: off).
+    double demoLiveRate = 0;
 };
 
 class AtdServer {

@@ -13,8 +13,13 @@ namespace atd {
 
 namespace {
 
-nlohmann::json statJson(uint64_t count, uint64_t size, uint64_t gzipSize) {
-    return {{"count", count}, {"size", size}, {"gzip_size", gzipSize}};
+// "newest": the newest eventTime in whole seconds since the epoch, so a client can date
+// its files by their data (mtime) instead of by the clock.
+nlohmann::json statJson(uint64_t count, uint64_t size, uint64_t gzipSize, int64_t newestMicros) {
+    return {{"count", count},
+            {"size", size},
+            {"gzip_size", gzipSize},
+            {"newest", newestMicros / 1000000}};
 }
 
 // The query and (documented form) JSON body of a status or delete call, read together.
@@ -37,18 +42,18 @@ void status(ServiceContext& ctx, const http::Request& req, http::Response& res) 
     for (const auto& day : ctx.store.status(domain, asked.start, asked.end)) {
         // With SearchTime a day is that one hour of it.
         HourStat stat = asked.hour ? day.hours[size_t(*asked.hour)]
-                                   : HourStat{day.count, day.size, day.gzipSize};
+                                   : HourStat{day.count, day.size, day.gzipSize, day.newestMicros};
         if (stat.count == 0) {
             continue;
         }
-        auto entry = statJson(stat.count, stat.size, stat.gzipSize);
+        auto entry = statJson(stat.count, stat.size, stat.gzipSize, stat.newestMicros);
         entry["date"] = day.date.str();
         if (hours) {
             entry["hours"] = nlohmann::json::array();
             for (int h = 0; h < 24; ++h) {
                 const auto& hs = day.hours[size_t(h)];
                 if (hs.count > 0 && (!asked.hour || h == *asked.hour)) {
-                    auto hourEntry = statJson(hs.count, hs.size, hs.gzipSize);
+                    auto hourEntry = statJson(hs.count, hs.size, hs.gzipSize, hs.newestMicros);
                     hourEntry["hour"] = h;
                     entry["hours"].push_back(hourEntry);
                 }

@@ -110,6 +110,9 @@ std::vector<at::OptionDoc> declareServeFlags(CLI::App& serve, ServeFlags& f) {
                       "previous reply (cuts clients dripping their headers; 0: off)");
     d.text("--metrics-listen", f.metricsListen, "HOST:PORT", "",
            "serve GET /metrics on this address too (it is always served on --listen)");
+    d.number<int64_t>("--demo-live", f.demoLivePerSecond, 0, 0, 100000, "RATE",
+                      "keep ingesting demo events at RATE per second into the demo's spaces (0: "
+                      "off)");
     d.flag("--quiet", o.quiet, "no per-request log lines");
     d.text("--log", f.log, "stderr|syslog|FILE", "stderr",
            "where log lines go (syslog: facility daemon, tag atd)");
@@ -127,6 +130,7 @@ std::string applyServeFlags(ServeFlags& f) {
         return "bad flag --listen " + f.listen + ": takes HOST:PORT, e.g. 127.0.0.1:8080";
     f.options.tokenTtl = std::chrono::seconds(f.tokenTtlSeconds);
     f.options.sessionIdleTimeout = std::chrono::seconds(f.idleTimeoutSeconds);
+    f.options.demoLiveRate = double(f.demoLivePerSecond);
     f.options.maxBodyBytes = size_t(f.maxBodyKiB) << 10;
     f.options.maxIngestBytes = size_t(f.maxIngestMiB) << 20;
     f.options.maxHeaderBytes = size_t(f.maxHeaderKiB) << 10;

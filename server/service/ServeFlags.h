@@ -25,6 +25,7 @@ struct ServeFlags {
     int64_t connectionIdleSeconds = 0;
     int64_t headerTimeoutSeconds = 0;
     std::string metricsListen;
+    int64_t demoLivePerSecond = 0;
     std::string log;
     std::string logLevel;
     std::string syslogSocket;

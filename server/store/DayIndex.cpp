@@ -28,6 +28,8 @@ std::string DayIndex::toJson() const {
                           {"size", e->size},
                           {"gzip_size", e->gzipSize},
                           {"max_event_time_micros", e->maxEventTimeMicros}};
+        if (e->mergedAtMicros)
+            hoursJson[key]["merged_at_micros"] = e->mergedAtMicros;
     }
     return nlohmann::json{{"hours", hoursJson}}.dump() + "\n";
 }
@@ -48,6 +50,7 @@ DayIndex DayIndex::fromJson(std::string_view text, const std::string& origin) {
             entry.size = e.at("size").get<uint64_t>();
             entry.gzipSize = e.at("gzip_size").get<uint64_t>();
             entry.maxEventTimeMicros = e.at("max_event_time_micros").get<int64_t>();
+            entry.mergedAtMicros = e.value("merged_at_micros", int64_t(0));
             index.hours[size_t(h)] = entry;
         }
     } catch (const std::exception& ex) {

@@ -2,6 +2,7 @@
 // and the numbers status and pin report, so neither ever inflates.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -16,6 +17,10 @@ struct HourEntry {
     uint64_t size = 0;      // inflated bytes
     uint64_t gzipSize = 0;  // bytes of the current file that belong to the index
     int64_t maxEventTimeMicros = 0;
+    // When late events (older than maxEventTime) last changed the hour: its content moved
+    // without its newest event moving, and status must still date the change.
+    int64_t mergedAtMicros = 0;
+    int64_t changedMicros() const { return std::max(maxEventTimeMicros, mergedAtMicros); }
     friend bool operator==(const HourEntry&, const HourEntry&) = default;
 };
 

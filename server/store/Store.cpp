@@ -115,7 +115,8 @@ std::vector<DayStat> Store::status(const std::string& domain, std::optional<at::
             const auto& e = it->second.hours[size_t(h)];
             if (!e)
                 continue;
-            day.hours[size_t(h)] = HourStat{e->count, e->size, e->gzipSize};
+            day.hours[size_t(h)] = HourStat{e->count, e->size, e->gzipSize, e->changedMicros()};
+            day.newestMicros = std::max(day.newestMicros, e->changedMicros());
             day.count += e->count;
             day.size += e->size;
             day.gzipSize += e->gzipSize;

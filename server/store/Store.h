@@ -20,8 +20,9 @@ inline constexpr const char* kAccountDomain = "account";
 
 struct HourStat {
     uint64_t count = 0;
-    uint64_t size = 0;      // inflated bytes, '\n' after every event
-    uint64_t gzipSize = 0;  // stored bytes
+    uint64_t size = 0;         // inflated bytes, '\n' after every event
+    uint64_t gzipSize = 0;     // stored bytes
+    int64_t newestMicros = 0;  // the newest eventTime: what a file's mtime comes from
 };
 
 struct DayStat {
@@ -29,6 +30,7 @@ struct DayStat {
     uint64_t count = 0;
     uint64_t size = 0;
     uint64_t gzipSize = 0;
+    int64_t newestMicros = 0;
     std::array<HourStat, 24> hours{};
 };
 

@@ -1,5 +1,6 @@
 // Ingest: plan what each hour of a batch does (append a member, start a file, or merge into a
 // new generation), then apply it under the undo journal so the batch is whole or absent.
+#include <chrono>
 #include <set>
 #include <stdexcept>
 
@@ -66,6 +67,9 @@ HourPlan planHour(const fs::path& dataDir, const std::string& name, const Domain
         plan.after.size = merged.size();
         plan.after.maxEventTimeMicros =
             std::max(current->maxEventTimeMicros, lines.maxEventTimeMicros);
+        plan.after.mergedAtMicros = std::chrono::duration_cast<std::chrono::microseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count();
         plan.supersededRel = oldRel;
     }
     plan.after.gzipSize = plan.offset + plan.bytes.size();

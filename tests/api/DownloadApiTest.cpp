@@ -1,6 +1,7 @@
 // GET /v3/events/download: exact bytes, eventTime order, Range resume, 416, pinned snapshots,
 // and GET /v3/events (status) agreeing with what a session downloads.
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 
 #include "ApiFixture.h"
@@ -50,6 +51,20 @@ TEST_F(DownloadApi, InflatesToTheEventsInEventTimeOrderLineForLine) {
     auto plain = gunzipAll(full);
     EXPECT_EQ(plain.size(), session["size"].get<size_t>());
     EXPECT_EQ(splitLines(plain), sortedDayEvents());
+}
+
+TEST_F(DownloadApi, StatusNewestDatesTheContent) {
+    auto day =
+        bodyOf(alice->get("/v3/events?start=2017-07-25&end=2017-07-25&hours=true"))["days"][0];
+    EXPECT_EQ(day["newest"], 1500983371);              // 2017-07-25T11:49:31, the last event
+    EXPECT_EQ(day["hours"][0]["newest"], 1500976171);  // 09:49:31, hour 9's last
+    // A late event (older than hour 9's newest) changes hour 9: it is dated by the ingest.
+    const auto before = std::time(nullptr);
+    ASSERT_EQ(alice->ingest(eventLine("late-1", "2017-07-25T09:00:00.500+0000") + "\n"), 1u);
+    day = bodyOf(alice->get("/v3/events?start=2017-07-25&end=2017-07-25&hours=true"))["days"][0];
+    EXPECT_GE(day["hours"][0]["newest"].get<int64_t>(), before);
+    EXPECT_GE(day["newest"].get<int64_t>(), before);
+    EXPECT_EQ(day["hours"][1]["newest"], 1500979771);  // hour 10 untouched: 10:49:31
 }
 
 TEST_F(DownloadApi, StatusAgreesWithTheSession) {

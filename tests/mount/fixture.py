@@ -26,7 +26,8 @@ from processes import find_bin  # noqa: E402
 class World:
     """One test module's universe: temp dir, dataset, atd, clients, mounts."""
 
-    def __init__(self, spaces=2, days=45, events_per_day=150, seed=11, last_day=LAST_DAY, big_mb=0):
+    def __init__(self, spaces=2, days=45, events_per_day=150, seed=11, last_day=LAST_DAY, big_mb=0,
+                 atd_extra=()):
         self.tmp = tempfile.mkdtemp(prefix="atfs-mount-test-")
         self.data = os.path.join(self.tmp, "data")
         self.last_day = last_day
@@ -35,7 +36,7 @@ class World:
         self.atd = None
         register(self)
         atd_demo(self.data, spaces, days, events_per_day, seed, last_day)
-        self.atd = Atd(self.data, self.tmp)
+        self.atd = Atd(self.data, self.tmp, extra=atd_extra)
         self.client = AtdClient(self.atd.endpoint, DEMO_KEY)
         self.auditor = AtdClient(self.atd.endpoint, AUDITOR_KEY)
         self.domains = self.client.domains()

@@ -33,6 +33,7 @@ struct HourStatus {
     uint64_t count = 0;
     uint64_t size = 0;      // inflated bytes
     uint64_t gzipSize = 0;  // download bytes
+    int64_t newest = 0;     // newest eventTime, seconds since the epoch; 0: not reported
 };
 
 struct DayStatus {
@@ -41,6 +42,7 @@ struct DayStatus {
     uint64_t size = 0;
     uint64_t gzipSize = 0;
     std::vector<HourStatus> hours;  // only when asked for, only non-empty hours
+    int64_t newest = 0;             // as HourStatus::newest
 };
 
 struct SessionRequest {

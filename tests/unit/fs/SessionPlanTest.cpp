@@ -64,7 +64,7 @@ TEST(SessionPlan, EmptyDaysNeedNoSession) {
 
 TEST(SessionPlan, UnknownSizes) {
     DayIndex idx;
-    idx[D("2017-06-01").days()] = at::DayStatus{D("2017-06-01"), 5, 0, 0, {}};
+    idx[D("2017-06-01").days()] = at::DayStatus{D("2017-06-01"), 5, 0, 0, {}, 0};
     EXPECT_FALSE(sizesKnown(idx, HourSpan::ofDay(D("2017-06-01"))));
     EXPECT_TRUE(sizesKnown(indexOf(D("2017-06-01"), 2), HourSpan::ofDay(D("2017-06-01"))));
 }

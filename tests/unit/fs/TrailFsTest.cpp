@@ -203,16 +203,26 @@ TEST_F(FsTest, ReadOnly) {
 }
 
 TEST_F(FsTest, ServiceErrorsMapToErrno) {
-    backend.failNext("status", at::ErrorKind::Forbidden, 403);
+    // Each folder is walked to first and the caches dropped: a lookup dates a domain folder
+    // by its index, so the injected failure must meet the listing.
     std::vector<DirEntry> e;
-    EXPECT_EQ(fs().readdir(walk("spaces/acme/dev"), e), EACCES);
-    backend.failNext("status", at::ErrorKind::Network, 0);
-    EXPECT_EQ(fs().readdir(walk("spaces/acme/prod"), e), EIO);
+    uint64_t dir = walk("spaces/acme/dev");
     fs().flushCaches();
+    fs().flushCaches();
+    backend.failNext("status", at::ErrorKind::Forbidden, 403);
+    EXPECT_EQ(fs().readdir(dir, e), EACCES);
+    dir = walk("spaces/acme/prod");
+    fs().flushCaches();
+    backend.failNext("status", at::ErrorKind::Network, 0);
+    EXPECT_EQ(fs().readdir(dir, e), EIO);
+    fs().flushCaches();
+    dir = walk("spaces");
     backend.failNext("spaces", at::ErrorKind::Auth, 401);
-    EXPECT_EQ(fs().readdir(walk("spaces"), e), EACCES);
+    EXPECT_EQ(fs().readdir(dir, e), EACCES);
+    dir = walk("spaces/beta/ops");
+    fs().flushCaches();
     backend.failNext("status", at::ErrorKind::Server, 500);
-    EXPECT_EQ(fs().readdir(walk("spaces/beta/ops"), e), EIO);
+    EXPECT_EQ(fs().readdir(dir, e), EIO);
     EXPECT_EQ(fs().stats().errors.load(), 4u);
 }
 

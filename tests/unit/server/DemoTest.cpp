@@ -7,6 +7,7 @@
 
 #include "StoreTestSupport.h"
 #include "demo/Demo.h"
+#include "demo/DemoFeed.h"
 
 namespace atd::test {
 namespace {
@@ -201,6 +202,57 @@ TEST(Demo, RejectsBadOptions) {
     options.spaces = 0;
     options.accountDomain = false;
     EXPECT_THROW(writeDemo(options), std::invalid_argument);
+}
+
+TEST(Demo, WritesNoEventAfterItsNow) {
+    TempDir dir;
+    DemoOptions o = smallDemo(dir.path(), 3);
+    // "Now" is 2017-07-25 10:30: nothing after it, and the day's earlier hours are there.
+    const int64_t now =
+        (int64_t(at::Date::parse("2017-07-25")->days()) * 24 + 10) * 3600000000LL + 30 * 60000000LL;
+    o.nowMicros = now;
+    auto result = writeDemo(o);
+    Store store(dir.path());
+    uint64_t stored = 0;
+    for (const auto& domain : {std::string(kAccountDomain), result.spaceGuids[0],
+                               result.spaceGuids[1], result.spaceGuids[2]}) {
+        for (const auto& day : store.status(domain, std::nullopt, std::nullopt)) {
+            stored += day.count;
+            EXPECT_LE(day.newestMicros, now) << domain << " " << day.date.str();
+            if (day.date == *at::Date::parse("2017-07-25")) {
+                for (int h = 11; h < 24; ++h)
+                    EXPECT_EQ(day.hours[size_t(h)].count, 0u) << "hour " << h;
+                EXPECT_GT(day.hours[9].count, 0u);
+            }
+        }
+    }
+    EXPECT_EQ(stored, result.events);  // the count it reports is what it stored
+}
+
+TEST(DemoFeed, IngestsAtItsRateStampedWithItsClock) {
+    TempDir dir;
+    auto result = writeDemo(smallDemo(dir.path(), 4));
+    Store store(dir.path());
+    const auto domains = demoDomains(dir.path());
+    ASSERT_EQ(domains.size(), 4u);  // the account and three spaces
+    const int64_t t0 = (int64_t(at::Date::parse("2017-07-26")->days()) * 24 + 8) * 3600000000LL;
+    DemoFeed feed(store, domains, 20.0, 9, t0);
+    EXPECT_EQ(feed.ingestDue(t0), 0u);
+    EXPECT_EQ(feed.ingestDue(t0 + 500000), 10u);           // half a second at 20/s
+    EXPECT_EQ(feed.ingestDue(t0 + 2000000), 30u);          // the next 1.5 s
+    EXPECT_EQ(feed.ingestDue(t0 + 3610000000LL), 72160u);  // into the next hour
+    uint64_t total = 0;
+    for (const auto& domain : domains) {
+        auto days = store.status(domain, at::Date::parse("2017-07-26"), std::nullopt);
+        ASSERT_EQ(days.size(), 1u) << domain;
+        total += days[0].count;
+        EXPECT_GT(days[0].hours[8].count, 0u);
+        EXPECT_GT(days[0].hours[9].count, 0u);  // the last events fall into the next hour
+        EXPECT_LE(days[0].newestMicros, t0 + 3610000000LL);
+    }
+    EXPECT_EQ(total, 72200u);
+    EXPECT_THROW(DemoFeed(store, domains, 0, 1, t0), std::invalid_argument);
+    EXPECT_THROW(DemoFeed(store, {}, 5, 1, t0), std::invalid_argument);
 }
 
 }  // namespace

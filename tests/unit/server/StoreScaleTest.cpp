@@ -25,7 +25,7 @@ TEST(StoreScale, StatusOver90DaysAnd20DomainsTakesMilliseconds) {
         for (int day = 0; day < 90; ++day) {
             DayIndex index;
             for (int h = 0; h < 24; ++h) {
-                index.hours[size_t(h)] = HourEntry{1, 100, 50000, 6000, 0};
+                index.hours[size_t(h)] = HourEntry{1, 100, 50000, 6000, 0, 0};
             }
             fs::path dayDir = dir.path() / "events" / domain / first.plusDays(day).str();
             fs::create_directories(dayDir);
