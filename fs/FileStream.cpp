@@ -150,7 +150,9 @@ ssize_t FileStream::pull(char* dst, size_t n) {
         liveEntry_.bytes->store(received);
         if (r == 0) {
             pinned_[seg_] = pos_ - segStart_;  // what the session really held
-            closeSession();
+            // Reading on: the next segment's session takes this one's slot, so a reader that
+            // owns a slot never queues behind the readers still waiting for one.
+            closeSession(/*keepSlot=*/seg_ + 1 < plan_.size());
             seg_++;
             segStart_ = pos_;
             continue;
@@ -185,7 +187,7 @@ int FileStream::skipTo(uint64_t offset) {
 int FileStream::restartAt(uint64_t offset) {
     if (pos_ != 0 || seg_ != 0)
         ctx_.stats.restarts++;
-    closeSession();
+    closeSession(/*keepSlot=*/true);
     window_.clear();
     broken_ = false;
     seg_ = 0;
@@ -198,12 +200,13 @@ int FileStream::restartAt(uint64_t offset) {
         }
         if (offset < segStart_ + *pinned_[seg_])
             break;
-        closeSession();
+        closeSession(/*keepSlot=*/true);
         segStart_ += *pinned_[seg_];
         seg_++;
     }
     pos_ = segStart_;
     if (seg_ >= plan_.size()) {
+        slot_.reset();
         noteSize();
         return 0;
     }
@@ -285,7 +288,7 @@ int FileStream::openDownload(uint64_t rawOffset) {
     return 0;
 }
 
-void FileStream::closeSession() {
+void FileStream::closeSession(bool keepSlot) {
     stream_.reset();
     if (!sessionId_.empty()) {
         LiveSession session{sessionId_, file_, domain_};
@@ -299,7 +302,8 @@ void FileStream::closeSession() {
         }
         sessionId_.clear();
     }
-    slot_.reset();
+    if (!keepSlot)
+        slot_.reset();
 }
 
 int FileStream::fail(const std::string& what, const at::ApiError& e) {

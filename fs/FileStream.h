@@ -75,7 +75,7 @@ class FileStream {
     int restartAt(uint64_t offset);
     int openSession(size_t seg);
     int openDownload(uint64_t rawOffset);
-    void closeSession();
+    void closeSession(bool keepSlot = false);
     int fail(const std::string& what, const at::ApiError& e);
     uint64_t sizeOf(size_t seg) const;
     void noteSize();

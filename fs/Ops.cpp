@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "KernelLimits.h"
 #include "TrailFs.h"
 
 namespace atfs {
@@ -43,6 +44,9 @@ void opInit(void*, fuse_conn_info* conn) {
     // Lets the kernel send reads of up to 1 MiB (max_pages follows max_write): fewer,
     // larger round trips for direct-I/O readers such as `dd bs=1M`.
     conn->max_write = 1 << 20;
+    // Readers queued for a session slot hold background requests: see KernelLimits.h.
+    conn->max_background = kMaxBackground;
+    conn->congestion_threshold = kCongestionThreshold;
     // max_readahead stays as the kernel offers it: the kernel only lets us lower it.
     // FUSE_CAP_SPLICE_WRITE is left off: our replies are heap buffers, and libfuse would
     // vmsplice them into a pipe first, which is a copy all the same.
