@@ -39,6 +39,14 @@ void FileStream::close() {
     windowHeld_ = 0;
 }
 
+void FileStream::abandon() {
+    std::lock_guard lk(cancelMu_);
+    if (cancellable_) {
+        cancellable_->cancel();
+        cancelledStream_ = cancellable_;
+    }
+}
+
 std::optional<uint64_t> FileStream::takeSizeChange() {
     std::lock_guard lk(mu_);
     auto change = sizeChange_;
@@ -70,6 +78,11 @@ ssize_t FileStream::read(uint64_t offset, char* buf, size_t n, const Cancelled& 
 }
 
 ssize_t FileStream::readLocked(uint64_t offset, char* buf, size_t n) {
+    // The requests the kernel had in flight with the one that failed, and the one it sends
+    // again for the page the reader waits on, share its fate: each would otherwise re-download
+    // into the same failure (through a drip, a minute per round).
+    if (broken_ && lastError_ && std::chrono::steady_clock::now() - failedAt_ < ctx_.failureEcho)
+        return -lastError_;
     if (broken_) {
         if (int r = restartAt(offset); r < 0)
             return r;
@@ -148,6 +161,20 @@ ssize_t FileStream::pull(char* dst, size_t n) {
         ctx_.stats.bytesIn += received - lastGzip_;
         lastGzip_ = received;
         liveEntry_.bytes->store(received);
+        if (r == 0 && wasAbandoned()) {
+            // Not the end of the data: abandon() stopped the download.
+            if (got > 0)
+                return ssize_t(got);
+            if (interrupted()) {
+                closeSession(/*keepSlot=*/true);
+                broken_ = true;  // the next read starts over where it asks
+                return -EINTR;   // the reader is gone: nobody sees this reply
+            }
+            // A late interrupt of an earlier request: this one goes on from here.
+            if (int rr = restartAt(pos_); rr < 0)
+                return rr;
+            continue;
+        }
         if (r == 0) {
             pinned_[seg_] = pos_ - segStart_;  // what the session really held
             // Reading on: the next segment's session takes this one's slot, so a reader that
@@ -279,17 +306,34 @@ int FileStream::openSession(size_t seg) {
 int FileStream::openDownload(uint64_t rawOffset) {
     const at::DownloadMode mode =
         format_ == Format::Json ? at::DownloadMode::Inflated : at::DownloadMode::Raw;
+    dropStream();
     try {
         stream_ = ctx_.backend.download(domain_, sessionId_, mode, rawOffset);
     } catch (const at::ApiError& e) {
         return fail("download", e);
     }
+    std::lock_guard lk(cancelMu_);
+    cancellable_ = stream_.get();
     lastGzip_ = 0;
     return 0;
 }
 
-void FileStream::closeSession(bool keepSlot) {
+bool FileStream::wasAbandoned() {
+    std::lock_guard lk(cancelMu_);
+    return stream_ && cancelledStream_ == stream_.get();
+}
+
+void FileStream::dropStream() {
+    {
+        std::lock_guard lk(cancelMu_);
+        cancellable_ = nullptr;
+        cancelledStream_ = nullptr;
+    }
     stream_.reset();
+}
+
+void FileStream::closeSession(bool keepSlot) {
+    dropStream();
     if (!sessionId_.empty()) {
         LiveSession session{sessionId_, file_, domain_};
         if (SessionReaper::deleteOnce(
@@ -311,6 +355,8 @@ int FileStream::fail(const std::string& what, const at::ApiError& e) {
     const int err = reportError(what, file_, sessionId_, e);
     closeSession();
     broken_ = true;
+    lastError_ = err;
+    failedAt_ = std::chrono::steady_clock::now();
     return -err;
 }
 

@@ -46,6 +46,14 @@ std::string applyOption(const std::string& opt, MountOptions& o) {
         if (!parseNumber(value, 1, 3600, n))
             return "session_wait is in seconds, 1..3600";
         o.gateTimeoutSeconds = int(n);
+    } else if (key == "min_rate") {
+        if (!parseNumber(value, 0, 1ull << 30, n))
+            return "min_rate is in bytes per second, 0 (no floor)..1073741824";
+        o.minRate = n;
+    } else if (key == "min_rate_time") {
+        if (!parseNumber(value, 1, 3600, n))
+            return "min_rate_time is in seconds, 1..3600";
+        o.minRateSeconds = int(n);
     } else if (!isFstabOnlyOption(opt) && !opt.empty()) {
         o.fuseOptions.push_back(opt);
     }
@@ -104,6 +112,8 @@ std::string usageText() {
            "  memory_budget=MIB  memory for all read windows together (256)\n"
            "  cache_ttl=SECONDS  how long listings and sizes of past days are cached (30)\n"
            "  session_wait=SECONDS  longest a read queues for a session slot (120)\n"
+           "  min_rate=BYTES     a download slower than this many bytes/s (1024) over\n"
+           "  min_rate_time=SECONDS  this long (30) is a stall: resumed, then EIO; 0 = off\n"
            "  any other option is passed to libfuse (allow_other, ...)\n"
            "  -f  stay in the foreground   -d  foreground with FUSE debug output\n";
 }

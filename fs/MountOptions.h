@@ -19,6 +19,9 @@ struct MountOptions {
     uint64_t memoryBudgetMiB = 256;
     int cacheTtlSeconds = 30;
     int gateTimeoutSeconds = 120;  // longest a read waits for a session slot
+    // A download slower than minRate bytes/s over minRateSeconds is a stall (0: no floor).
+    uint64_t minRate = 1024;
+    int minRateSeconds = 30;
     bool foreground = false;
     bool debug = false;
     bool help = false;

@@ -198,6 +198,14 @@ void opRead(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* 
         buf.reset(new char[size]);
         capacity = size;
     }
+    // An interrupted read (the reader got a signal) ends its download at once; libfuse may
+    // call this on another thread, even as we reply, so it carries only the handle.
+    fuse_req_interrupt_func(
+        req,
+        [](fuse_req_t interrupted, void* fh) {
+            fsOf(interrupted).abandon(uint64_t(reinterpret_cast<uintptr_t>(fh)));
+        },
+        reinterpret_cast<void*>(uintptr_t(fi->fh)));
     // A reader queued for a session slot that gets a signal stops waiting.
     const ssize_t r = fsOf(req).read(fi->fh, uint64_t(off), size, buf.get(),
                                      [req] { return fuse_req_interrupted(req) != 0; });

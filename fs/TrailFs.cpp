@@ -39,6 +39,7 @@ TrailFs::TrailFs(Backend& backend, FsOptions options)
     streamCtx_.budgetTimeout = options_.budgetTimeout;
     streamCtx_.windowBytes = options_.windowBytes;
     streamCtx_.skipAhead = options_.skipAhead;
+    streamCtx_.failureEcho = options_.failureEcho;
     streamCtx_.reaper = &reaper_;
 }
 
@@ -244,6 +245,19 @@ ssize_t TrailFs::read(uint64_t fh, uint64_t offset, size_t n, char* buf,
     return r;
 }
 
+void TrailFs::abandon(uint64_t fh) {
+    std::shared_ptr<OpenFile> file;
+    {
+        std::lock_guard lk(handlesMu_);
+        auto it = handles_.find(fh);
+        if (it == handles_.end())
+            return;
+        file = it->second;
+    }
+    if (file->stream)
+        file->stream->abandon();
+}
+
 void TrailFs::release(uint64_t fh) {
     std::shared_ptr<OpenFile> file;
     {
@@ -254,8 +268,10 @@ void TrailFs::release(uint64_t fh) {
         file = std::move(it->second);
         handles_.erase(it);
     }
-    if (file->stream)
+    if (file->stream) {
+        file->stream->abandon();  // a download still running stops now, not at its end
         file->stream->close();
+    }
 }
 
 void TrailFs::flushCaches() {

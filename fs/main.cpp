@@ -142,7 +142,10 @@ int main(int argc, char** argv) {
         ::setsid();
     }
 
-    auto client = std::make_shared<at::Client>(at::clientOptionsFrom(config));
+    at::ClientOptions clientOptions = at::clientOptionsFrom(config);
+    clientOptions.minRateBytesPerSec = long(opt.minRate);
+    clientOptions.minRateWindowMs = long(opt.minRateSeconds) * 1000;
+    auto client = std::make_shared<at::Client>(clientOptions);
     atfs::HttpBackend backend(client);
     at::SpaceList spaces;
     try {

@@ -16,13 +16,18 @@
 namespace at {
 
 struct ClientOptions {
-    std::string endpoint;  // "http://127.0.0.1:8080" (no trailing slash needed)
-    std::string apiKey;    // never logged
-    std::string caCert;    // PEM file; empty: the system store
+    std::string endpoint;   // "http://127.0.0.1:8080" (no trailing slash needed)
+    std::string apiKey;     // never logged
+    std::string caCert;     // PEM file; empty: the system store
     bool insecure = false;  // skip TLS verification (self-signed test servers only)
     std::string userAgent = "libatclient/0.1";
     long connectTimeoutMs = 10000;
     long stallTimeoutMs = 30000;  // no byte received for this long: the transfer is stalled
+    // Fewer than minRateBytesPerSec on average over minRateWindowMs is a stall too: a drip of
+    // a byte a second would otherwise hold a reader and its session for as long as it lasts.
+    // Time spent waiting on a slow reader does not count. 0 turns the floor off.
+    long minRateBytesPerSec = 1024;
+    long minRateWindowMs = 30000;
     int maxAttempts = 5;          // per call, including the first
     long maxRetryTimeMs = 60000;  // total time a call may spend retrying
     long backoffBaseMs = 100;     // exponential backoff with jitter from here
@@ -32,18 +37,22 @@ struct ClientOptions {
 // except at the end (0) or when fewer bytes remain; it throws ApiError on failure.
 // Dropped connections are resumed with Range on the same session, transparently.
 class DownloadStream {
-public:
+  public:
     virtual ~DownloadStream() = default;
     virtual size_t read(char* buf, size_t n) = 0;
-    virtual uint64_t position() const = 0;     // bytes returned so far (in this stream's mode)
+    virtual uint64_t position() const = 0;      // bytes returned so far (in this stream's mode)
     virtual uint64_t gzipReceived() const = 0;  // raw bytes received from the service
     virtual uint64_t gzipTotal() const = 0;     // Content-Length of the full download
+    // From any thread: the reader is gone. The transfer stops within a second whatever the
+    // connection does, and read() returns what it holds, then 0; the caller, who cancelled,
+    // knows that 0 is not the end of the data.
+    virtual void cancel() = 0;
 };
 
 enum class DownloadMode { Inflated, Raw };
 
 class Client {
-public:
+  public:
     explicit Client(ClientOptions options);
     ~Client();
     Client(const Client&) = delete;
@@ -72,7 +81,7 @@ public:
     int retention(const Domain& domain);
     int setRetention(const Domain& domain, int days);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
