@@ -19,33 +19,26 @@
 #include <vector>
 
 #include "Backend.h"
-#include "LiveSessions.h"
 #include "MemoryBudget.h"
 #include "ReadWindow.h"
-#include "SessionGate.h"
 #include "SessionPlan.h"
-#include "SessionReaper.h"
 #include "Stats.h"
+#include "session/SessionLease.h"
 
 namespace atfs {
 
 // The mount-wide services every stream uses, and the knobs of the read path.
 struct StreamContext {
     Backend& backend;
-    SessionGate& gate;
+    LeaseContext& leases;  // gate, create, reaper: a session's whole life
     MemoryBudget& budget;
     Stats& stats;
-    LiveSessions& live;
-    std::string tag;                                // SessionRequest::tag of this mount
-    std::chrono::milliseconds gateTimeout{120000};  // longest a read queues for a session slot
     std::chrono::milliseconds budgetTimeout{10000};
-    std::chrono::milliseconds limitRetryBudget{60000};  // total wait on 429s
     // Reads within this long of a failed one fail alike without a new session: the kernel's
     // requests in flight with it, and its retry of the page the reader waits on.
     std::chrono::milliseconds failureEcho{1000};
-    size_t windowBytes = 4 << 20;     // backward seeks within this are served from memory
-    uint64_t skipAhead = 16 << 20;    // forward seeks within this read through
-    SessionReaper* reaper = nullptr;  // takes sessions whose delete failed; none: forget them
+    size_t windowBytes = 4 << 20;   // backward seeks within this are served from memory
+    uint64_t skipAhead = 16 << 20;  // forward seeks within this read through
 };
 
 class FileStream {
@@ -75,6 +68,7 @@ class FileStream {
     int sessionsCreated() const { return sessionsCreated_; }
 
   private:
+    ssize_t readUnderLock(uint64_t offset, char* buf, size_t n, const Cancelled& cancelled);
     ssize_t readLocked(uint64_t offset, char* buf, size_t n);
     ssize_t pull(char* dst, size_t n);  // from the stream at pos_, across segments
     int skipTo(uint64_t offset);
@@ -83,6 +77,7 @@ class FileStream {
     int openSession(size_t seg);
     int openDownload(uint64_t rawOffset);
     void closeSession(bool keepSlot = false);
+    void handOver(std::vector<ReleasedSession>& released);  // to the reaper; not under mu_
     void dropStream();
     bool wasAbandoned();
     int fail(const std::string& what, const at::ApiError& e);
@@ -107,9 +102,11 @@ class FileStream {
     bool broken_ = false;    // after an error: the next read restarts
     int lastError_ = 0;      // that error's errno, and when: see StreamContext::failureEcho
     std::chrono::steady_clock::time_point failedAt_;
-    std::string sessionId_;
-    LiveSession liveEntry_;
-    GateSlot slot_;
+    SessionLease lease_;  // the current segment's session
+    GateSlot slot_;       // kept between one lease and the next
+    std::vector<ReleasedSession> released_;
+    std::string deleting_;  // the last session released while reading on  // for the reaper, once
+                            // mu_ is released
     std::unique_ptr<at::DownloadStream> stream_;
     // stream_ as abandon() sees it: set and cleared under cancelMu_ (taken after mu_).
     std::mutex cancelMu_;

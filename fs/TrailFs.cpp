@@ -33,14 +33,19 @@ TrailFs::TrailFs(Backend& backend, FsOptions options)
       gate_(options_.maxSessionsPerDomain),
       budget_(options_.memoryBudget),
       cache_(backend, options_.cacheTtl, options_.todayTtl),
-      streamCtx_{backend, gate_, budget_, stats_, live_, options_.tag} {
-    streamCtx_.gateTimeout = options_.gateTimeout;
-    streamCtx_.limitRetryBudget = options_.limitRetryBudget;
+      leaseCtx_{backend,
+                gate_,
+                live_,
+                reaper_,
+                stats_,
+                options_.gateTimeout,
+                options_.limitRetryBudget,
+                options_.tag},
+      streamCtx_{backend, leaseCtx_, budget_, stats_} {
     streamCtx_.budgetTimeout = options_.budgetTimeout;
     streamCtx_.windowBytes = options_.windowBytes;
     streamCtx_.skipAhead = options_.skipAhead;
     streamCtx_.failureEcho = options_.failureEcho;
-    streamCtx_.reaper = &reaper_;
 }
 
 TrailFs::~TrailFs() {

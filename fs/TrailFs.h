@@ -17,11 +17,11 @@
 #include "ErrnoMap.h"
 #include "FileStream.h"
 #include "InodeTable.h"
-#include "LiveSessions.h"
 #include "MemoryBudget.h"
 #include "MetadataCache.h"
-#include "SessionGate.h"
 #include "Stats.h"
+#include "session/LiveSessions.h"
+#include "session/SessionGate.h"
 
 namespace atfs {
 
@@ -131,7 +131,8 @@ class TrailFs {
     MemoryBudget budget_;
     MetadataCache cache_;
     InodeTable inodes_;
-    SessionReaper reaper_{backend_, live_, stats_, options_.deleteRetry};
+    SessionReaper reaper_{backend_, live_, stats_, ReaperTiming{options_.deleteRetry}};
+    LeaseContext leaseCtx_;
     StreamContext streamCtx_;
     std::function<void(uint64_t)> invalidate_;
     std::mutex handlesMu_;

@@ -18,9 +18,9 @@
 #include "Log.h"
 #include "MountOptions.h"
 #include "Ops.h"
-#include "StaleSessions.h"
 #include "TrailFs.h"
 #include "at/Config.h"
+#include "session/StaleSessions.h"
 
 namespace {
 
@@ -145,6 +145,8 @@ int main(int argc, char** argv) {
     at::ClientOptions clientOptions = at::clientOptionsFrom(config);
     clientOptions.minRateBytesPerSec = long(opt.minRate);
     clientOptions.minRateWindowMs = long(opt.minRateSeconds) * 1000;
+    // 429 on create is waited out once, by SessionLease, where a reader's signal stops it.
+    clientOptions.retryLimitReached = false;
     auto client = std::make_shared<at::Client>(clientOptions);
     atfs::HttpBackend backend(client);
     at::SpaceList spaces;

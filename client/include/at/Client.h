@@ -28,6 +28,9 @@ struct ClientOptions {
     // Time spent waiting on a slow reader does not count. 0 turns the floor off.
     long minRateBytesPerSec = 1024;
     long minRateWindowMs = 30000;
+    // 429 (the service's session limit) is waited out as Retry-After says inside each call;
+    // false: thrown at once as LimitReached, for a caller with its own interruptible wait.
+    bool retryLimitReached = true;
     int maxAttempts = 5;          // per call, including the first
     long maxRetryTimeMs = 60000;  // total time a call may spend retrying
     long backoffBaseMs = 100;     // exponential backoff with jitter from here

@@ -89,7 +89,9 @@ TEST_F(FsTest, LongRangesChainSessionsInOrder) {
     const auto after = backend.counters();
     EXPECT_EQ(after.created - before.created, 3);  // 14 + 14 + 12 days
     EXPECT_EQ(after.deleted - before.deleted, 3);
-    EXPECT_EQ(after.maxLivePerDomain, 1);  // one after the other, each deleted when done
+    // One after the other, each deleted when done by the reaper's thread while the next is
+    // created: the service may see two for a moment, never one per segment.
+    EXPECT_LE(after.maxLivePerDomain, 2);
     EXPECT_EQ(readAll("account/2017-06-01..2017-07-10.json.gz"),
               backend.rawGzip("account", H("2017-06-01T00"), H("2017-07-10T23")));
 }
