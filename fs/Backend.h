@@ -1,5 +1,6 @@
 // What atfs needs from the Activity Tracker service. The FUSE core only talks to this
-// interface, so it is unit-tested over MemoryBackend; HttpBackend is the real one.
+// interface, so it is unit-tested over MemoryBackend (a test double, in tests/unit/fs);
+// HttpBackend is the real one.
 // Every call throws at::ApiError on failure (ErrnoMap turns it into an errno).
 #pragma once
 

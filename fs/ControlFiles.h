@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "LiveSessions.h"
 #include "MetadataCache.h"
 #include "Stats.h"
+#include "session/LiveSessions.h"
 
 namespace atfs {
 

@@ -31,12 +31,26 @@ FileStream::~FileStream() {
 }
 
 void FileStream::close() {
-    std::lock_guard lk(mu_);
-    closeSession();
-    window_.reserve(0);
-    if (windowHeld_)
-        ctx_.budget.release(windowHeld_);
-    windowHeld_ = 0;
+    std::vector<ReleasedSession> released;
+    {
+        std::lock_guard lk(mu_);
+        closeSession();
+        window_.reserve(0);
+        if (windowHeld_)
+            ctx_.budget.release(windowHeld_);
+        windowHeld_ = 0;
+        released.swap(released_);
+    }
+    handOver(released);
+    ctx_.leases.reaper.settle();  // and those released while reading on are deleted too
+}
+
+void FileStream::abandon() {
+    std::lock_guard lk(cancelMu_);
+    if (cancellable_) {
+        cancellable_->cancel();
+        cancelledStream_ = cancellable_;
+    }
 }
 
 std::optional<uint64_t> FileStream::takeSizeChange() {
@@ -47,7 +61,19 @@ std::optional<uint64_t> FileStream::takeSizeChange() {
 }
 
 ssize_t FileStream::read(uint64_t offset, char* buf, size_t n, const Cancelled& cancelled) {
-    std::lock_guard lk(mu_);
+    std::vector<ReleasedSession> released;
+    ssize_t r = 0;
+    {
+        std::lock_guard lk(mu_);
+        r = readUnderLock(offset, buf, n, cancelled);
+        released.swap(released_);
+    }
+    handOver(released);
+    return r;
+}
+
+ssize_t FileStream::readUnderLock(uint64_t offset, char* buf, size_t n,
+                                  const Cancelled& cancelled) {
     // Only waits (session slot, 429) poll it; it is valid for this call only.
     cancelled_ = cancelled;
     struct Reset {
@@ -70,6 +96,11 @@ ssize_t FileStream::read(uint64_t offset, char* buf, size_t n, const Cancelled& 
 }
 
 ssize_t FileStream::readLocked(uint64_t offset, char* buf, size_t n) {
+    // The requests the kernel had in flight with the one that failed, and the one it sends
+    // again for the page the reader waits on, share its fate: each would otherwise re-download
+    // into the same failure (through a drip, a minute per round).
+    if (broken_ && lastError_ && std::chrono::steady_clock::now() - failedAt_ < ctx_.failureEcho)
+        return -lastError_;
     if (broken_) {
         if (int r = restartAt(offset); r < 0)
             return r;
@@ -125,12 +156,12 @@ ssize_t FileStream::pull(char* dst, size_t n) {
         if (!stream_) {
             if (seg_ >= plan_.size())
                 break;
-            if (sessionId_.empty()) {
+            if (!lease_) {
                 if (int r = openSession(seg_); r < 0)
                     return got ? ssize_t(got) : r;
             }
             if (pinned_[seg_] == 0u) {  // an empty session: nothing to download
-                closeSession();
+                closeSession(/*keepSlot=*/seg_ + 1 < plan_.size());
                 seg_++;
                 continue;
             }
@@ -147,10 +178,26 @@ ssize_t FileStream::pull(char* dst, size_t n) {
         const uint64_t received = stream_->gzipReceived();
         ctx_.stats.bytesIn += received - lastGzip_;
         lastGzip_ = received;
-        liveEntry_.bytes->store(received);
+        lease_.entry().bytes->store(received);
+        if (r == 0 && wasAbandoned()) {
+            // Not the end of the data: abandon() stopped the download.
+            if (got > 0)
+                return ssize_t(got);
+            if (interrupted()) {
+                closeSession(/*keepSlot=*/true);
+                broken_ = true;  // the next read starts over where it asks
+                return -EINTR;   // the reader is gone: nobody sees this reply
+            }
+            // A late interrupt of an earlier request: this one goes on from here.
+            if (int rr = restartAt(pos_); rr < 0)
+                return rr;
+            continue;
+        }
         if (r == 0) {
             pinned_[seg_] = pos_ - segStart_;  // what the session really held
-            closeSession();
+            // Reading on: the next segment's session takes this one's slot, so a reader that
+            // owns a slot never queues behind the readers still waiting for one.
+            closeSession(/*keepSlot=*/seg_ + 1 < plan_.size());
             seg_++;
             segStart_ = pos_;
             continue;
@@ -185,7 +232,7 @@ int FileStream::skipTo(uint64_t offset) {
 int FileStream::restartAt(uint64_t offset) {
     if (pos_ != 0 || seg_ != 0)
         ctx_.stats.restarts++;
-    closeSession();
+    closeSession(/*keepSlot=*/true);
     window_.clear();
     broken_ = false;
     seg_ = 0;
@@ -198,16 +245,17 @@ int FileStream::restartAt(uint64_t offset) {
         }
         if (offset < segStart_ + *pinned_[seg_])
             break;
-        closeSession();
+        closeSession(/*keepSlot=*/true);
         segStart_ += *pinned_[seg_];
         seg_++;
     }
     pos_ = segStart_;
     if (seg_ >= plan_.size()) {
+        slot_.reset();
         noteSize();
         return 0;
     }
-    if (sessionId_.empty()) {
+    if (!lease_) {
         if (int r = openSession(seg_); r < 0)
             return r;
     }
@@ -224,51 +272,20 @@ int FileStream::restartAt(uint64_t offset) {
 }
 
 int FileStream::openSession(size_t seg) {
-    if (!slot_) {
-        if (!ctx_.gate.acquire(domainKey_, std::chrono::milliseconds(0))) {
-            ctx_.stats.gateWaits++;
-            if (!ctx_.gate.acquire(domainKey_, ctx_.gateTimeout, cancelled_)) {
-                if (interrupted())
-                    return -EINTR;  // the reader is gone (signal): nobody sees this reply
-                ctx_.stats.errors++;
-                logLine("open session failed on " + file_ + ": waited " +
-                        std::to_string(ctx_.gateTimeout.count() / 1000) + " s for one of " +
-                        std::to_string(ctx_.gate.limit()) + " session slots of domain " +
-                        domainKey_ + " - close other files or raise max_sessions");
-                return -EIO;
-            }
-        }
-        slot_ = GateSlot(&ctx_.gate, domainKey_);
-    }
     const Segment& s = plan_[seg];
-    at::SessionRequest req{s.start, s.end, s.hour, domain_.accountLevel, ctx_.tag};
-    const auto deadline = std::chrono::steady_clock::now() + ctx_.limitRetryBudget;
-    at::Session session;
-    for (;;) {
-        try {
-            session = ctx_.backend.createSession(domain_, req);
-            break;
-        } catch (const at::ApiError& e) {
-            const auto now = std::chrono::steady_clock::now();
-            if (e.kind() == at::ErrorKind::LimitReached && now < deadline) {
-                // The service's own limit (other clients share it): wait as it says.
-                const auto wait = std::chrono::seconds(std::max(1, e.retryAfterSeconds()));
-                const auto until = std::min(now + wait, deadline);
-                while (std::chrono::steady_clock::now() < until && !interrupted())
-                    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-                if (interrupted())
-                    return -EINTR;
-                continue;
-            }
-            return fail("create session", e);
+    at::SessionRequest req{s.start, s.end, s.hour, domain_.accountLevel, {}};
+    // A slot kept from this reader's previous session goes to the next one.
+    if (int r = lease_.open(ctx_.leases, domain_, file_, req, std::move(slot_), cancelled_);
+        r < 0) {
+        if (r != -EINTR) {
+            broken_ = true;
+            lastError_ = -r;
+            failedAt_ = std::chrono::steady_clock::now();
         }
+        return r;
     }
-    sessionId_ = session.id;
     sessionsCreated_++;
-    ctx_.stats.sessionsCreated++;
-    liveEntry_ = LiveSession{session.id, file_, domain_};
-    ctx_.live.add(liveEntry_);
-    pinned_[seg] = format_ == Format::Json ? session.size : session.gzipSize;
+    pinned_[seg] = format_ == Format::Json ? lease_.session().size : lease_.session().gzipSize;
     noteSize();
     return 0;
 }
@@ -276,37 +293,64 @@ int FileStream::openSession(size_t seg) {
 int FileStream::openDownload(uint64_t rawOffset) {
     const at::DownloadMode mode =
         format_ == Format::Json ? at::DownloadMode::Inflated : at::DownloadMode::Raw;
+    dropStream();
     try {
-        stream_ = ctx_.backend.download(domain_, sessionId_, mode, rawOffset);
+        stream_ = ctx_.backend.download(domain_, lease_.id(), mode, rawOffset);
     } catch (const at::ApiError& e) {
         return fail("download", e);
     }
+    std::lock_guard lk(cancelMu_);
+    cancellable_ = stream_.get();
     lastGzip_ = 0;
     return 0;
 }
 
-void FileStream::closeSession() {
-    stream_.reset();
-    if (!sessionId_.empty()) {
-        LiveSession session{sessionId_, file_, domain_};
-        if (SessionReaper::deleteOnce(
-                ctx_.backend, session, ctx_.stats,
-                "delete session (retried in the background and at unmount)") ||
-            !ctx_.reaper) {
-            ctx_.live.remove(sessionId_);
-        } else {
-            ctx_.reaper->adopt(session);  // stays live until the service takes the delete
-        }
-        sessionId_.clear();
+bool FileStream::wasAbandoned() {
+    std::lock_guard lk(cancelMu_);
+    return stream_ && cancelledStream_ == stream_.get();
+}
+
+void FileStream::dropStream() {
+    {
+        std::lock_guard lk(cancelMu_);
+        cancellable_ = nullptr;
+        cancelledStream_ = nullptr;
     }
-    slot_.reset();
+    stream_.reset();
+}
+
+void FileStream::closeSession(bool keepSlot) {
+    dropStream();
+    // No DELETE runs under the stream's mutex. Reading on, the reaper's thread deletes it
+    // while the next session is created (the service may see one more session for a moment;
+    // holding every consumed one until the read ends would pile up one per segment);
+    // otherwise read() and close() hand it over once the mutex is released.
+    if (lease_ && keepSlot) {
+        // At most one of this stream's deletes in flight, so the service sees at most one
+        // session more than the reader uses; the wait is for a delete that is usually done.
+        if (!deleting_.empty())
+            ctx_.leases.reaper.awaitTried(deleting_);
+        deleting_ = lease_.id();
+        ctx_.leases.reaper.releaseLater(lease_.release(&slot_));
+    } else if (lease_)
+        released_.push_back(lease_.release());
+    if (!keepSlot)
+        slot_.reset();
+}
+
+void FileStream::handOver(std::vector<ReleasedSession>& released) {
+    for (ReleasedSession& r : released)
+        ctx_.leases.reaper.releaseNow(std::move(r));
+    released.clear();
 }
 
 int FileStream::fail(const std::string& what, const at::ApiError& e) {
     ctx_.stats.errors++;
-    const int err = reportError(what, file_, sessionId_, e);
+    const int err = reportError(what, file_, lease_.id(), e);
     closeSession();
     broken_ = true;
+    lastError_ = err;
+    failedAt_ = std::chrono::steady_clock::now();
     return -err;
 }
 

@@ -19,30 +19,26 @@
 #include <vector>
 
 #include "Backend.h"
-#include "LiveSessions.h"
 #include "MemoryBudget.h"
 #include "ReadWindow.h"
-#include "SessionGate.h"
 #include "SessionPlan.h"
-#include "SessionReaper.h"
 #include "Stats.h"
+#include "session/SessionLease.h"
 
 namespace atfs {
 
 // The mount-wide services every stream uses, and the knobs of the read path.
 struct StreamContext {
     Backend& backend;
-    SessionGate& gate;
+    LeaseContext& leases;  // gate, create, reaper: a session's whole life
     MemoryBudget& budget;
     Stats& stats;
-    LiveSessions& live;
-    std::string tag;                                // SessionRequest::tag of this mount
-    std::chrono::milliseconds gateTimeout{120000};  // longest a read queues for a session slot
     std::chrono::milliseconds budgetTimeout{10000};
-    std::chrono::milliseconds limitRetryBudget{60000};  // total wait on 429s
-    size_t windowBytes = 4 << 20;     // backward seeks within this are served from memory
-    uint64_t skipAhead = 16 << 20;    // forward seeks within this read through
-    SessionReaper* reaper = nullptr;  // takes sessions whose delete failed; none: forget them
+    // Reads within this long of a failed one fail alike without a new session: the kernel's
+    // requests in flight with it, and its retry of the page the reader waits on.
+    std::chrono::milliseconds failureEcho{1000};
+    size_t windowBytes = 4 << 20;   // backward seeks within this are served from memory
+    uint64_t skipAhead = 16 << 20;  // forward seeks within this read through
 };
 
 class FileStream {
@@ -61,6 +57,10 @@ class FileStream {
     ssize_t read(uint64_t offset, char* buf, size_t n, const Cancelled& cancelled = {});
     // Deletes the live session, if any, and gives back the window's memory.
     void close();
+    // From any thread, without the stream's lock: the reader is gone (its read was
+    // interrupted, or the file is being released). The download stops within a second,
+    // whatever the connection does, and the read in progress returns -EINTR.
+    void abandon();
 
     // The file's length, once a session's pinned size or the end of the stream showed
     // that the planned size was wrong (today grows); taken once.
@@ -68,6 +68,7 @@ class FileStream {
     int sessionsCreated() const { return sessionsCreated_; }
 
   private:
+    ssize_t readUnderLock(uint64_t offset, char* buf, size_t n, const Cancelled& cancelled);
     ssize_t readLocked(uint64_t offset, char* buf, size_t n);
     ssize_t pull(char* dst, size_t n);  // from the stream at pos_, across segments
     int skipTo(uint64_t offset);
@@ -75,7 +76,10 @@ class FileStream {
     int restartAt(uint64_t offset);
     int openSession(size_t seg);
     int openDownload(uint64_t rawOffset);
-    void closeSession();
+    void closeSession(bool keepSlot = false);
+    void handOver(std::vector<ReleasedSession>& released);  // to the reaper; not under mu_
+    void dropStream();
+    bool wasAbandoned();
     int fail(const std::string& what, const at::ApiError& e);
     uint64_t sizeOf(size_t seg) const;
     void noteSize();
@@ -96,10 +100,18 @@ class FileStream {
     uint64_t segStart_ = 0;  // file offset where it starts
     uint64_t pos_ = 0;       // file offset of the next byte from the stream
     bool broken_ = false;    // after an error: the next read restarts
-    std::string sessionId_;
-    LiveSession liveEntry_;
-    GateSlot slot_;
+    int lastError_ = 0;      // that error's errno, and when: see StreamContext::failureEcho
+    std::chrono::steady_clock::time_point failedAt_;
+    SessionLease lease_;  // the current segment's session
+    GateSlot slot_;       // kept between one lease and the next
+    std::vector<ReleasedSession> released_;
+    std::string deleting_;  // the last session released while reading on  // for the reaper, once
+                            // mu_ is released
     std::unique_ptr<at::DownloadStream> stream_;
+    // stream_ as abandon() sees it: set and cleared under cancelMu_ (taken after mu_).
+    std::mutex cancelMu_;
+    at::DownloadStream* cancellable_ = nullptr;
+    at::DownloadStream* cancelledStream_ = nullptr;  // what abandon() cancelled
     uint64_t lastGzip_ = 0;
     ReadWindow window_;
     uint64_t windowEnd_ = 0;      // file offset just past the window's last byte

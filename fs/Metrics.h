@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "LiveSessions.h"
+#include "session/LiveSessions.h"
 #include "Stats.h"
 
 namespace atfs {

@@ -50,6 +50,16 @@ struct MountOptions {
                                    1,
                                    3600,
                                    "longest a read queues for a session slot, then EIO"};
+    Number<uint64_t> minRate{list,
+                             "min_rate",
+                             "BYTES",
+                             1024,
+                             0,
+                             uint64_t(1) << 30,
+                             "a download slower than this many bytes/s over min_rate_time is a "
+                             "stall: resumed, then EIO (0: no floor)"};
+    Number<int> minRateSeconds{
+        list, "min_rate_time", "SECONDS", 30, 1, 3600, "the window min_rate is measured over"};
     Text log{list, "log", "stderr|syslog|FILE", "syslog, stderr with -f",
              "where log lines go (syslog: facility daemon, tag atfs)"};
     Choice logLevel{list,

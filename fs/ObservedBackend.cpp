@@ -28,6 +28,8 @@ class FirstByteTimer : public at::DownloadStream {
     uint64_t position() const override { return inner_->position(); }
     uint64_t gzipReceived() const override { return inner_->gzipReceived(); }
     uint64_t gzipTotal() const override { return inner_->gzipTotal(); }
+    // From another thread (a reader that left): the inner stream is set once, at construction.
+    void cancel() override { inner_->cancel(); }
 
   private:
     std::unique_ptr<at::DownloadStream> inner_;

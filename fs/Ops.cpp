@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "KernelLimits.h"
 #include "TrailFs.h"
 
 namespace atfs {
@@ -43,6 +44,9 @@ void opInit(void*, fuse_conn_info* conn) {
     // Lets the kernel send reads of up to 1 MiB (max_pages follows max_write): fewer,
     // larger round trips for direct-I/O readers such as `dd bs=1M`.
     conn->max_write = 1 << 20;
+    // Readers queued for a session slot hold background requests: see KernelLimits.h.
+    conn->max_background = kMaxBackground;
+    conn->congestion_threshold = kCongestionThreshold;
     // max_readahead stays as the kernel offers it: the kernel only lets us lower it.
     // FUSE_CAP_SPLICE_WRITE is left off: our replies are heap buffers, and libfuse would
     // vmsplice them into a pipe first, which is a copy all the same.
@@ -206,6 +210,14 @@ void opRead(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* 
         buf.reset(new char[size]);
         capacity = size;
     }
+    // An interrupted read (the reader got a signal) ends its download at once; libfuse may
+    // call this on another thread, even as we reply, so it carries only the handle.
+    fuse_req_interrupt_func(
+        req,
+        [](fuse_req_t interrupted, void* fh) {
+            fsOf(interrupted).abandon(uint64_t(reinterpret_cast<uintptr_t>(fh)));
+        },
+        reinterpret_cast<void*>(uintptr_t(fi->fh)));
     // A reader queued for a session slot that gets a signal stops waiting.
     const ssize_t r = fsOf(req).read(fi->fh, uint64_t(off), size, buf.get(),
                                      [req] { return fuse_req_interrupted(req) != 0; });

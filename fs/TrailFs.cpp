@@ -42,13 +42,19 @@ TrailFs::TrailFs(Backend& backend, FsOptions options)
       gate_(options_.maxSessionsPerDomain),
       budget_(options_.memoryBudget),
       cache_(observed_, options_.cacheTtl, options_.todayTtl),
-      streamCtx_{observed_, gate_, budget_, stats_, live_, options_.tag} {
-    streamCtx_.gateTimeout = options_.gateTimeout;
-    streamCtx_.limitRetryBudget = options_.limitRetryBudget;
+      leaseCtx_{observed_,
+                gate_,
+                live_,
+                reaper_,
+                stats_,
+                options_.gateTimeout,
+                options_.limitRetryBudget,
+                options_.tag},
+      streamCtx_{observed_, leaseCtx_, budget_, stats_} {
     streamCtx_.budgetTimeout = options_.budgetTimeout;
     streamCtx_.windowBytes = options_.windowBytes;
     streamCtx_.skipAhead = options_.skipAhead;
-    streamCtx_.reaper = &reaper_;
+    streamCtx_.failureEcho = options_.failureEcho;
 }
 
 TrailFs::~TrailFs() {
@@ -302,6 +308,19 @@ ssize_t TrailFs::read(uint64_t fh, uint64_t offset, size_t n, char* buf,
     return r;
 }
 
+void TrailFs::abandon(uint64_t fh) {
+    std::shared_ptr<OpenFile> file;
+    {
+        std::lock_guard lk(handlesMu_);
+        auto it = handles_.find(fh);
+        if (it == handles_.end())
+            return;
+        file = it->second;
+    }
+    if (file->stream)
+        file->stream->abandon();
+}
+
 void TrailFs::release(uint64_t fh) {
     std::shared_ptr<OpenFile> file;
     {
@@ -312,8 +331,10 @@ void TrailFs::release(uint64_t fh) {
         file = std::move(it->second);
         handles_.erase(it);
     }
-    if (file->stream)
+    if (file->stream) {
+        file->stream->abandon();  // a download still running stops now, not at its end
         file->stream->close();
+    }
     if (file->live)
         file->live->close();
 }

@@ -20,12 +20,12 @@
 #include "FileStream.h"
 #include "InodeTable.h"
 #include "LiveFile.h"
-#include "LiveSessions.h"
 #include "MemoryBudget.h"
 #include "MetadataCache.h"
 #include "ObservedBackend.h"
-#include "SessionGate.h"
 #include "Stats.h"
+#include "session/LiveSessions.h"
+#include "session/SessionGate.h"
 
 namespace atfs {
 
@@ -39,6 +39,7 @@ struct FsOptions {
     std::chrono::milliseconds budgetTimeout{10000};  // then read on without a window
     size_t windowBytes = 4 << 20;
     uint64_t skipAhead = 16 << 20;
+    std::chrono::milliseconds failureEcho{1000};  // StreamContext::failureEcho
     // Failed session deletes are retried from this delay (doubling up to 30 s); unmount keeps
     // retrying what is left for at most unmountDeleteTimeout.
     std::chrono::milliseconds deleteRetry{1000};
@@ -93,6 +94,9 @@ class TrailFs {
     ssize_t read(uint64_t fh, uint64_t offset, size_t n, char* buf,
                  const FileStream::Cancelled& cancelled = {});
     void release(uint64_t fh);
+    // From any thread: the reader of fh is gone (its read was interrupted); the read in
+    // progress ends its download and returns -EINTR.
+    void abandon(uint64_t fh);
 
     void flushCaches();
     // Unmount: close every stream and delete every session still live.
@@ -145,7 +149,8 @@ class TrailFs {
     MemoryBudget budget_;
     MetadataCache cache_;
     InodeTable inodes_;
-    SessionReaper reaper_{observed_, live_, stats_, options_.deleteRetry};
+    SessionReaper reaper_{observed_, live_, stats_, ReaperTiming{options_.deleteRetry}};
+    LeaseContext leaseCtx_;
     StreamContext streamCtx_;
     std::function<void(uint64_t)> invalidate_;
     const int64_t mountTime_ = std::time(nullptr);

@@ -14,13 +14,14 @@
 #include <string>
 
 #include "HttpBackend.h"
+#include "KernelLimits.h"
 #include "Log.h"
 #include "MountOptions.h"
 #include "Ops.h"
-#include "StaleSessions.h"
 #include "TrailFs.h"
 #include "at/Config.h"
 #include "at/SecretMemory.h"
+#include "session/StaleSessions.h"
 
 namespace {
 
@@ -158,7 +159,12 @@ int main(int argc, char** argv) {
         ::setsid();
     }
 
-    auto client = std::make_shared<at::Client>(at::clientOptionsFrom(config));
+    at::ClientOptions clientOptions = at::clientOptionsFrom(config);
+    clientOptions.minRateBytesPerSec = long(opt.minRate.value);
+    clientOptions.minRateWindowMs = long(opt.minRateSeconds.value) * 1000;
+    // 429 on create is waited out once, by SessionLease, where a reader's signal stops it.
+    clientOptions.retryLimitReached = false;
+    auto client = std::make_shared<at::Client>(clientOptions);
     atfs::HttpBackend backend(client);
     at::SpaceList spaces;
     try {
@@ -234,11 +240,11 @@ int main(int argc, char** argv) {
         [[maybe_unused]] int r = ::chdir("/");
     }
 
-    // Enough workers that 16+ readers blocked on downloads or queued for a session slot
-    // never starve lookups and getattrs.
+    // A worker for every request the kernel may have in flight (KernelLimits.h): readers
+    // queued for a session slot never starve the owners, lookups or getattrs.
     fuse_loop_config* loop = fuse_loop_cfg_create();
-    fuse_loop_cfg_set_max_threads(loop, 64);
-    fuse_loop_cfg_set_idle_threads(loop, 24);
+    fuse_loop_cfg_set_max_threads(loop, atfs::kMaxWorkers);
+    fuse_loop_cfg_set_idle_threads(loop, atfs::kIdleWorkers);
     const int rc = fuse_session_loop_mt(se, loop);
     fuse_loop_cfg_destroy(loop);
 

@@ -86,7 +86,8 @@ HttpReply Client::Impl::call(const std::string& method, const std::string& targe
             continue;
         }
         // 429 and 503 are refusals before any work, so even a POST may repeat them.
-        const bool refused = reply.status == 429 || reply.status == 503;
+        const bool refused =
+            (reply.status == 429 && options.retryLimitReached) || reply.status == 503;
         const bool failed = reply.status >= 500 && repeat == Repeat::Safe;
         if ((refused || failed) && budget.retry(reply.retryAfterSeconds))
             continue;

@@ -26,6 +26,7 @@ class RingStream : public DownloadStream {
     uint64_t gzipReceived() const override { return transfer_.received(); }
     uint64_t gzipTotal() const override { return total_; }
     uint64_t position() const override { return position_; }
+    void cancel() override { transfer_.cancel(); }
 
   protected:
     ByteRing ring_;
@@ -62,6 +63,11 @@ class InflatingStream final : public RingStream {
         out_.cancel();
         ring_.cancel();  // wakes the inflate thread's write or the transfer's
         thread_.join();
+    }
+
+    void cancel() override {
+        out_.cancel();
+        RingStream::cancel();
     }
 
     size_t read(char* buf, size_t n) override {

@@ -63,7 +63,7 @@ ContentRange parseContentRange(const std::string& value) {
 }  // namespace
 
 struct DownloadTransfer::Attempt {
-    explicit Attempt(long stallMs) : guard(stallMs) {}
+    explicit Attempt(const ClientOptions& options) : guard(options) {}
     StallGuard guard;
     uint64_t startOffset = 0;
     long status = 0;
@@ -90,9 +90,13 @@ DownloadTransfer::DownloadTransfer(Http& http, TokenSource& tokens, Domain domai
     thread_ = std::thread([this] { run(); });
 }
 
-DownloadTransfer::~DownloadTransfer() {
+void DownloadTransfer::cancel() {
     cancelled_.store(true);
     ring_.cancel();
+}
+
+DownloadTransfer::~DownloadTransfer() {
+    cancel();
     if (thread_.joinable())
         thread_.join();
 }
@@ -221,12 +225,15 @@ size_t DownloadTransfer::onBody(char* data, size_t size, size_t count, void* sel
                      "more bytes than the announced " + std::to_string(transfer->total_)));
         return 0;
     }
+    const auto before = std::chrono::steady_clock::now();
     if (!transfer->ring_.write(data, n)) {
         a.cancelled = true;
         return 0;
     }
     transfer->received_.store(at + n, std::memory_order_relaxed);
-    a.guard.touch();  // time spent blocked on a full ring is backpressure, not a stall
+    // Time spent blocked on a full ring is backpressure, not a stall, nor a slow network.
+    a.guard.touch();
+    a.guard.waitedForReader(std::chrono::steady_clock::now() - before);
     return n;
 }
 
@@ -274,7 +281,7 @@ void DownloadTransfer::run() {
                 return;
             const uint64_t before = received();
             const std::string token = tokens_.token();
-            Attempt a(options.stallTimeoutMs);
+            Attempt a(options);
             a.startOffset = before;
 
             const CURLcode rc = perform(curl, a, token);
@@ -282,8 +289,10 @@ void DownloadTransfer::run() {
                 return;
             if (a.error)
                 return fail(a.error);
-            if (received() > before) {
-                budget.restart();  // bounded attempts count failures in a row, not per download
+            // Bounded attempts count failures in a row, not per download; a connection that
+            // went slow made no progress worth a fresh budget (a drip moves a byte a second).
+            if (received() > before && !a.guard.tooSlow()) {
+                budget.restart();
                 refreshedToken = false;
             }
 

@@ -31,6 +31,9 @@ class DownloadTransfer {
     uint64_t waitForTotal();
 
     uint64_t received() const { return received_.load(std::memory_order_relaxed); }
+    // From any thread: stop now (the guard aborts the transfer at its next progress call,
+    // at least once a second) and wake the reader.
+    void cancel();
     const std::string& callName() const { return call_; }
 
   private:

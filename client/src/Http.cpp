@@ -55,11 +55,26 @@ size_t onHeader(char* data, size_t size, size_t count, void* user) {
 
 }  // namespace
 
+StallGuard::StallGuard(const ClientOptions& options)
+    : limit_(options.stallTimeoutMs),
+      minRate_(options.minRateBytesPerSec),
+      minRateWindow_(options.minRateWindowMs) {}
+
 void StallGuard::install(CURL* curl) {
     curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &StallGuard::onProgress);
     curl_easy_setopt(curl, CURLOPT_XFERINFODATA, this);
     touch();
+    samples_.clear();
+    samples_.push_back({last_, 0});
+}
+
+std::string StallGuard::why() const {
+    if (tooSlow_) {
+        return "transfer too slow (under " + std::to_string(minRate_) + " bytes/s for " +
+               std::to_string(minRateWindow_.count() / 1000) + " s)";
+    }
+    return "transfer stalled (no data within the stall timeout)";
 }
 
 int StallGuard::onProgress(void* self, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t ulnow) {
@@ -68,6 +83,23 @@ int StallGuard::onProgress(void* self, curl_off_t, curl_off_t dlnow, curl_off_t,
         return 1;
     const curl_off_t moved = dlnow + ulnow;
     const auto now = std::chrono::steady_clock::now();
+    if (guard->minRate_ > 0 && guard->minRateWindow_.count() > 0) {
+        auto& samples = guard->samples_;
+        if (samples.empty() || now - samples.back().at >= std::chrono::milliseconds(250))
+            samples.push_back({now, moved});
+        const auto windowStart = now - guard->minRateWindow_;
+        while (samples.size() > 1 && samples[1].at <= windowStart)
+            samples.pop_front();
+        const Sample& first = samples.front();
+        if (first.at <= windowStart) {
+            const auto ms =
+                std::chrono::duration_cast<std::chrono::milliseconds>(now - first.at).count();
+            if ((moved - first.moved) * 1000 < curl_off_t(guard->minRate_) * ms) {
+                guard->stalled_ = guard->tooSlow_ = true;
+                return 1;
+            }
+        }
+    }
     if (moved != guard->seen_) {
         guard->seen_ = moved;
         guard->last_ = now;
@@ -178,7 +210,7 @@ HttpReply Http::exchange(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &onHeader);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &state);
-    StallGuard guard(options_.stallTimeoutMs);
+    StallGuard guard(options_);
     guard.install(curl);
     char errorBuffer[CURL_ERROR_SIZE] = {};
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errorBuffer);
@@ -215,8 +247,7 @@ TransportFailure Http::failureOf(CURL* curl, CURLcode code, const StallGuard& gu
             break;
     }
     std::string detail = errorBuffer && errorBuffer[0] ? errorBuffer : curl_easy_strerror(code);
-    failure.message =
-        failure.stalled ? "transfer stalled (no data within the stall timeout)" : detail;
+    failure.message = failure.stalled ? guard.why() : detail;
     return failure;
 }
 

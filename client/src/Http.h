@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -52,13 +53,21 @@ class TransportError : public std::exception {
 };
 
 // Aborts a transfer when no byte moved for stallTimeoutMs (libcurl's LOW_SPEED_TIME only
-// has one-second resolution). Installed as the XFERINFO callback.
+// has one-second resolution), or when fewer than the rate floor's bytes moved in a window of
+// minRateWindowMs (a drip). Installed as the XFERINFO callback.
 class StallGuard {
   public:
-    explicit StallGuard(long stallTimeoutMs) : limit_(stallTimeoutMs) {}
+    explicit StallGuard(const ClientOptions& options);
     void install(CURL* curl);
     void touch() { last_ = std::chrono::steady_clock::now(); }
+    // The transfer waited this long for the reader (a full ring): not the network's time.
+    void waitedForReader(std::chrono::steady_clock::duration d) {
+        for (Sample& s : samples_)
+            s.at += d;
+    }
     bool stalled() const { return stalled_; }
+    bool tooSlow() const { return tooSlow_; }  // stalled by the rate floor, not by silence
+    std::string why() const;
     // Also abort (without calling it a stall) once *flag turns true: a reader that closed.
     void abortWhen(const std::atomic<bool>* flag) { abort_ = flag; }
 
@@ -66,9 +75,19 @@ class StallGuard {
     static int onProgress(void* self, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
                           curl_off_t ulnow);
     std::chrono::milliseconds limit_;
+    long minRate_;  // bytes per second
+    std::chrono::milliseconds minRateWindow_;
     std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+    struct Sample {
+        std::chrono::steady_clock::time_point at;
+        curl_off_t moved;
+    };
+    // Bytes moved over the last window (one sample at or before its start, a few after):
+    // a drip is caught one window after it starts, however fast the bytes before it came.
+    std::deque<Sample> samples_;
     curl_off_t seen_ = -1;
     bool stalled_ = false;
+    bool tooSlow_ = false;
     const std::atomic<bool>* abort_ = nullptr;
 };
 

@@ -9,11 +9,17 @@ Examples:
   fault_proxy.py --listen 127.0.0.1:0 --target 127.0.0.1:8080 --cut-after 100000 --once \\
                  --match-substring /v3/events/download
   fault_proxy.py --listen 127.0.0.1:0 --target 127.0.0.1:8080 --stall-after 0
+  fault_proxy.py --listen 127.0.0.1:0 --target 127.0.0.1:8080 --drip-after 100000 --drip-rate 1 \\
+                 --match-substring /v3/events/download
+  fault_proxy.py --listen 127.0.0.1:0 --target 127.0.0.1:8080 --reset-at-start --once
+  fault_proxy.py --listen 127.0.0.1:0 --target 127.0.0.1:8080 --delete-500
 """
 
 import argparse
 import asyncio
 import signal
+import socket
+import struct
 import sys
 
 CHUNK = 64 * 1024
@@ -34,6 +40,14 @@ def parse_args(argv):
                    help="close a faulted connection after relaying N bytes server->client")
     p.add_argument("--stall-after", type=int, metavar="N",
                    help="stop relaying server->client after N bytes but keep the socket open")
+    p.add_argument("--drip-after", type=int, metavar="N",
+                   help="after N bytes server->client, relay only --drip-rate bytes per second")
+    p.add_argument("--drip-rate", type=int, metavar="R", default=1,
+                   help="bytes per second once a connection drips (default 1)")
+    p.add_argument("--reset-at-start", action="store_true",
+                   help="reset (RST) a faulted connection before relaying any byte to the client")
+    p.add_argument("--delete-500", action="store_true",
+                   help="answer every DELETE with 500 (not relayed), then close that connection")
     p.add_argument("--delay-ms", type=int, metavar="D", default=0,
                    help="delay the first server->client byte of a faulted connection by D ms")
     p.add_argument("--once", action="store_true",
@@ -61,7 +75,8 @@ class Faults:
 
     def any(self):
         a = self.args
-        return a.cut_after is not None or a.stall_after is not None or a.delay_ms > 0
+        return (a.cut_after is not None or a.stall_after is not None or a.drip_after is not None
+                or a.reset_at_start or a.delay_ms > 0)
 
 
 class Connection:
@@ -72,6 +87,7 @@ class Connection:
         self.sent = 0  # server->client bytes since the connection was faulted
         self.seen = b""  # tail of client->server bytes, to find the substring across reads
         self.client_closed = asyncio.Event()
+        self.dripping = False
 
     def log(self, text):
         print(f"fault_proxy: connection {self.number}: {text}", file=sys.stderr, flush=True)
@@ -90,9 +106,21 @@ class Connection:
             self.log("faulted")
 
 
-async def pump_client_to_server(conn, reader, writer):
+DELETE_500_BODY = b'{"code":"internal","message":"injected DELETE 500"}'
+DELETE_500 = (b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
+              b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(DELETE_500_BODY)) + DELETE_500_BODY
+
+
+async def pump_client_to_server(conn, reader, writer, client_writer, args):
     try:
         while data := await reader.read(CHUNK):
+            if args.delete_500 and data.startswith(b"DELETE "):
+                # A request starts each chunk curl sends; the DELETE never reaches the server.
+                conn.log("DELETE answered with 500")
+                client_writer.write(DELETE_500)
+                await client_writer.drain()
+                client_writer.close()
+                return
             conn.consider(data)
             writer.write(data)
             await writer.drain()
@@ -108,6 +136,29 @@ async def pump_server_to_client(conn, reader, writer, args):
     try:
         while data := await reader.read(CHUNK):
             if conn.faulted:
+                if args.reset_at_start:
+                    conn.log("reset at byte 0")
+                    sock = writer.get_extra_info("socket")
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    writer.transport.abort()
+                    return
+                if args.drip_after is not None and conn.sent + len(data) > args.drip_after:
+                    head = max(0, args.drip_after - conn.sent)
+                    writer.write(data[:head])
+                    await writer.drain()
+                    if not conn.dripping:
+                        conn.dripping = True
+                        conn.log(f"dripping {args.drip_rate} bytes/s after {args.drip_after} bytes")
+                    rest = data[head:]
+                    step = max(1, args.drip_rate)
+                    for i in range(0, len(rest), step):
+                        if conn.client_closed.is_set():
+                            return
+                        await asyncio.sleep(1)
+                        writer.write(rest[i:i + step])
+                        await writer.drain()
+                    conn.sent += len(data)
+                    continue
                 if args.delay_ms and not delayed:
                     delayed = True
                     await asyncio.sleep(args.delay_ms / 1000)
@@ -145,7 +196,7 @@ async def serve(args):
             conn.log(f"cannot reach target: {e}")
             client_writer.close()
             return
-        up = asyncio.create_task(pump_client_to_server(conn, client_reader, up_writer))
+        up = asyncio.create_task(pump_client_to_server(conn, client_reader, up_writer, client_writer, args))
         down = asyncio.create_task(pump_server_to_client(conn, up_reader, client_writer, args))
         try:
             await down

@@ -26,6 +26,14 @@ struct ClientOptions {
     std::string userAgent = "libatclient/0.1";
     long connectTimeoutMs = 10000;
     long stallTimeoutMs = 30000;  // no byte received for this long: the transfer is stalled
+    // Fewer than minRateBytesPerSec on average over minRateWindowMs is a stall too: a drip of
+    // a byte a second would otherwise hold a reader and its session for as long as it lasts.
+    // Time spent waiting on a slow reader does not count. 0 turns the floor off.
+    long minRateBytesPerSec = 1024;
+    long minRateWindowMs = 30000;
+    // 429 (the service's session limit) is waited out as Retry-After says inside each call;
+    // false: thrown at once as LimitReached, for a caller with its own interruptible wait.
+    bool retryLimitReached = true;
     int maxAttempts = 5;          // per call, including the first
     long maxRetryTimeMs = 60000;  // total time a call may spend retrying
     long backoffBaseMs = 100;     // exponential backoff with jitter from here
@@ -54,6 +62,10 @@ class DownloadStream {
     virtual uint64_t position() const = 0;      // bytes returned so far (in this stream's mode)
     virtual uint64_t gzipReceived() const = 0;  // raw bytes received from the service
     virtual uint64_t gzipTotal() const = 0;     // Content-Length of the full download
+    // From any thread: the reader is gone. The transfer stops within a second whatever the
+    // connection does, and read() returns what it holds, then 0; the caller, who cancelled,
+    // knows that 0 is not the end of the data.
+    virtual void cancel() = 0;
 };
 
 enum class DownloadMode { Inflated, Raw };

@@ -1,4 +1,4 @@
-// Gzip helpers shared by libatclient, atd's store, atfs's MemoryBackend and the tests, so
+// Gzip helpers shared by libatclient, atd's store, the fs tests' MemoryBackend and the tests, so
 // each of them does not carry its own copy.
 #pragma once
 

@@ -1,4 +1,4 @@
-#include "StaleSessions.h"
+#include "session/StaleSessions.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

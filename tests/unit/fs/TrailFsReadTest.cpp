@@ -89,7 +89,9 @@ TEST_F(FsTest, LongRangesChainSessionsInOrder) {
     const auto after = backend.counters();
     EXPECT_EQ(after.created - before.created, 3);  // 15 + 15 + 10 days
     EXPECT_EQ(after.deleted - before.deleted, 3);
-    EXPECT_EQ(after.maxLivePerDomain, 1);  // one after the other, each deleted when done
+    // One after the other, each deleted when done by the reaper's thread while the next is
+    // created: the service may see two for a moment, never one per segment.
+    EXPECT_LE(after.maxLivePerDomain, 2);
     EXPECT_EQ(readAll("account/2017-06-01..2017-07-10.json.gz"),
               backend.rawGzip("account", H("2017-06-01T00"), H("2017-07-10T23")));
 }
@@ -166,6 +168,7 @@ TEST_F(FsTest, ServiceLimitWaitIsBounded) {
 }
 
 TEST_F(FsTest, ReadFailuresMapToErrnoAndRecover) {
+    options.failureEcho = std::chrono::milliseconds(0);
     struct Case {
         at::ErrorKind kind;
         int status;
@@ -187,6 +190,23 @@ TEST_F(FsTest, ReadFailuresMapToErrnoAndRecover) {
         fs().release(fh);
         EXPECT_TRUE(backend.liveSessions().empty());
     }
+}
+
+TEST_F(FsTest, ReadsRightAfterAFailureFailAlikeWithoutANewSession) {
+    options.failureEcho = std::chrono::milliseconds(300);
+    backend.failNext("download", at::ErrorKind::Network, 0);
+    const uint64_t fh = open("account/2017-07-01.json");
+    char buf[4096];
+    EXPECT_EQ(fs().read(fh, 0, sizeof buf, buf), -EIO);
+    const int created = backend.counters().created;
+    // The kernel's other requests of that moment, and its retry of the same page.
+    EXPECT_EQ(fs().read(fh, 8192, sizeof buf, buf), -EIO);
+    EXPECT_EQ(fs().read(fh, 0, sizeof buf, buf), -EIO);
+    EXPECT_EQ(backend.counters().created, created);
+    std::this_thread::sleep_for(std::chrono::milliseconds(350));
+    EXPECT_GT(fs().read(fh, 0, sizeof buf, buf), 0);  // later reads start over
+    fs().release(fh);
+    EXPECT_TRUE(backend.liveSessions().empty());
 }
 
 TEST_F(FsTest, DroppedDownloadIsEIONotShortData) {

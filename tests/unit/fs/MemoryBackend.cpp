@@ -1,5 +1,6 @@
 #include "MemoryBackend.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <thread>
@@ -18,7 +19,10 @@ class StringStream : public at::DownloadStream {
           start_(start),
           gzipTotal_(gzipTotal),
           failAfter_(failAfter) {}
+    void cancel() override { cancelled_ = true; }
     size_t read(char* buf, size_t n) override {
+        if (cancelled_)
+            return 0;
         if (failAfter_ && pos_ - start_ + 1 > failAfter_)
             throw at::ApiError(at::ErrorKind::Network, "GET /v3/events/download", 0,
                                "connection reset (injected)");
@@ -36,6 +40,7 @@ class StringStream : public at::DownloadStream {
   private:
     std::string data_;
     uint64_t pos_, start_, gzipTotal_, failAfter_;
+    std::atomic<bool> cancelled_{false};
 };
 
 }  // namespace

@@ -1,9 +1,10 @@
-#include "StaleSessions.h"
+#include "session/StaleSessions.h"
 
 #include <fstream>
 
 #include "ErrnoMap.h"
 #include "Log.h"
+#include "session/SessionReaper.h"
 
 namespace atfs {
 
@@ -54,14 +55,13 @@ int deleteStaleSessions(Backend& backend, const at::Domain& listDomain, const st
         // Our own pid cannot have sessions yet: a match is a dead process's reused pid.
         if (tag->pid != selfPid && isLiveAtfs(tag->pid))
             continue;
-        try {
-            backend.deleteSession(at::Domain{s.space, s.accountLevel}, s.id);
+        // The reaper's delete step: the same "NotFound means gone" as every other delete.
+        if (SessionReaper::deleteSession(backend, at::Domain{s.space, s.accountLevel}, s.id,
+                                         tag->mountpoint, nullptr,
+                                         "delete stale session") == SessionReaper::Outcome::Gone) {
             logLine("deleted stale session " + s.id + " left by atfs pid " +
                     std::to_string(tag->pid) + " (mount " + tag->mountpoint + ")");
             deleted++;
-        } catch (const at::ApiError& e) {
-            if (e.kind() != at::ErrorKind::NotFound)
-                reportError("delete stale session", tag->mountpoint, s.id, e);
         }
     }
     return deleted;

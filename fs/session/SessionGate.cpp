@@ -1,4 +1,4 @@
-#include "SessionGate.h"
+#include "session/SessionGate.h"
 
 #include <algorithm>
 
