@@ -14,6 +14,7 @@ EXPECTED = """
 bin/atctl bin/atd bin/atfs
 sbin/mount.atfs sbin/mount.fuse.atfs
 share/man/man1/atctl.1.gz share/man/man1/atfs.1.gz share/man/man8/atd.8.gz
+share/man/man8/mount.atfs.8.gz share/man/man8/mount.fuse.atfs.8.gz
 share/bash-completion/completions/atctl
 lib/systemd/system/atd.service lib/systemd/system/atfs@.service lib/sysusers.d/atd.conf
 share/doc/atfs/README.md share/doc/atfs/changelog.gz share/doc/atfs/copyright
