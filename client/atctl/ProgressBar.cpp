@@ -62,8 +62,21 @@ std::string ProgressBar::frame(uint64_t done, double elapsedSeconds) const {
     double left = done >= total_ ? 0 : (rate > 0 ? double(total_ - done) / rate : -1);
     char pct[16];
     std::snprintf(pct, sizeof pct, "%.2f%%", fraction * 100);
-    return " " + humanBytes(double(done)) + " / " + humanBytes(double(total_)) + " [" + bar + "] " +
-           pct + " " + humanBytes(rate) + "/s " + formatDuration(left);
+    // Appended piece by piece: `" " + std::string&&` chains trip GCC 12's false -Wrestrict
+    // (GCC bug 105329) at -O3.
+    std::string out = " ";
+    out += humanBytes(double(done));
+    out += " / ";
+    out += humanBytes(double(total_));
+    out += " [";
+    out += bar;
+    out += "] ";
+    out += pct;
+    out += ' ';
+    out += humanBytes(rate);
+    out += "/s ";
+    out += formatDuration(left);
+    return out;
 }
 
 void ProgressBar::update(uint64_t done) {

@@ -80,6 +80,20 @@ class DaemonTest(MountTestCase):
         self.assertEqual(status.get("max_sessions_per_domain"), 3, "the helper passed max_sessions=3 on")
         self.assertTrue(fusermount("-u", self.mountpoint))
 
+    def test_mount_helper_takes_what_mount8_passes(self):
+        # mount -t fuse.atfs none DIR -o config=F runs /sbin/mount.fuse.atfs with "rw," added
+        # to the options and "-t fuse.atfs" after them (seen with strace on util-linux 2.38).
+        helper = os.path.join(REPO, "fs", "mount.atfs")
+        config = write_config(self.world.tmp, self.world.atd.endpoint, DEMO_KEY)
+        env = dict(os.environ, PATH=os.path.dirname(find_bin("atfs", "ATFS_BIN")) + ":" + os.environ["PATH"])
+        done = subprocess.run(["sh", helper, "none", self.mountpoint, "-o", "rw,config=%s,_netdev" % config,
+                               "-t", "fuse.atfs"],
+                              capture_output=True, timeout=START_BOUND, env=env, stdin=subprocess.DEVNULL)
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        self.assertTrue(is_mounted(self.mountpoint))
+        self.assertTrue(os.statvfs(self.mountpoint).f_flag & os.ST_RDONLY, "mount's rw made the mount writable")
+        self.assertTrue(fusermount("-u", self.mountpoint))
+
     def assertRefused(self, done, words):
         out = (done.stdout + done.stderr).decode(errors="replace")
         self.assertNotEqual(done.returncode, 0, out)
