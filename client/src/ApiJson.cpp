@@ -154,4 +154,14 @@ Session sessionFromJson(const json& j) {
     return s;
 }
 
+TokenReply tokenFromJson(const json& j) {
+    TokenReply reply;
+    reply.token = j.at("access_token").get<std::string>();
+    if (reply.token.empty())
+        throw std::runtime_error("empty access_token");
+    if (j.contains("expires_in"))
+        reply.ttlSeconds = j["expires_in"].get<long>();
+    return reply;
+}
+
 }  // namespace at
