@@ -194,4 +194,15 @@ Session sessionFromJson(const json& j) {
     return s;
 }
 
+TokenReply tokenFromJson(const json& j) {
+    TokenReply reply;
+    reply.token = j.at("access_token").get<std::string>();
+    if (reply.token.empty())
+        throw std::runtime_error("empty access_token");
+    // At most a year (atd's --token-ttl cap): the caller's ttl * 1000 cannot overflow.
+    if (j.contains("expires_in"))
+        reply.ttlSeconds = long(integerField(j, "expires_in", 0, 86400L * 366));
+    return reply;
+}
+
 }  // namespace at

@@ -30,6 +30,13 @@ SpaceList spacesFromJson(const nlohmann::json& j);
 std::vector<DayStatus> statusFromJson(const nlohmann::json& j);
 Session sessionFromJson(const nlohmann::json& j);
 
+// The UAA token reply: the bearer token and its lifetime in seconds (3600 when absent).
+struct TokenReply {
+    std::string token;
+    long ttlSeconds = 3600;
+};
+TokenReply tokenFromJson(const nlohmann::json& j);
+
 // Runs a decoder over a parsed reply, turning a missing field or wrong type into Integrity.
 template <class Decode>
 auto decodeReply(const std::string& call, const HttpReply& reply, Decode decode) {

@@ -74,15 +74,7 @@ void TokenSource::fetchLocked() {
     if (reply.status != 200)
         throw errorFromReply(kTokenCall, reply);
 
-    const auto [token, ttl] = decodeReply(kTokenCall, reply, [](const nlohmann::json& j) {
-        auto token = j.at("access_token").get<std::string>();
-        if (token.empty())
-            throw std::runtime_error("empty access_token");
-        // At most a year (atd's --token-ttl cap): ttl * 1000 below cannot overflow.
-        const long ttl =
-            j.contains("expires_in") ? long(integerField(j, "expires_in", 0, 86400L * 366)) : 3600;
-        return std::pair<std::string, long>(token, ttl);
-    });
+    const auto [token, ttl] = decodeReply(kTokenCall, reply, tokenFromJson);
     // Refresh a little early (a fifth of the lifetime, at most a minute) so a token never
     // expires between being read here and arriving at the service.
     const long ttlMs = std::max(0L, ttl) * 1000;

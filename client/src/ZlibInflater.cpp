@@ -1,4 +1,5 @@
-// zlib inflater: windowBits 15+32 (gzip header auto-detected), reset at each member end.
+// zlib inflater: windowBits 15+16 (gzip only, as ISA-L's ISAL_GZIP: auto-detection would also
+// take a zlib-wrapped stream), reset at each member end.
 #include <zlib.h>
 
 #include <string>
@@ -12,7 +13,7 @@ namespace {
 class ZlibInflater final : public Inflater {
   public:
     ZlibInflater() {
-        if (inflateInit2(&z_, 15 + 32) != Z_OK) {
+        if (inflateInit2(&z_, 15 + 16) != Z_OK) {
             throw ApiError(ErrorKind::Integrity, "inflate", 0, "zlib could not initialise");
         }
     }
