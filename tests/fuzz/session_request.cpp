@@ -1,6 +1,7 @@
 // POST /v3/sessions body → SessionRequest. Contract: a valid range of at most 14 days, or an
 // ApiError 400 whose message atd can send; nothing else may escape.
 #include "FuzzCheck.h"
+#include "at/ApiLimits.h"
 #include "service/ApiError.h"
 #include "service/SessionRequest.h"
 
@@ -10,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const atd::SessionRequest r =
             atd::parseSessionRequest(std::string(fuzz::text(data, size)), today);
         fuzz::require(r.start <= r.end, "session start after end");
-        fuzz::require(at::DayRange{r.start, r.end}.dayCount() <= atd::kMaxSessionDays,
+        fuzz::require(at::DayRange{r.start, r.end}.dayCount() <= at::kMaxSessionDays,
                       "session longer than 14 days");
         fuzz::require(at::Date::parse(r.start.str()).has_value(), "session start is not a real day",
                       r.start.str());
