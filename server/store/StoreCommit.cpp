@@ -112,9 +112,7 @@ void applyDurably(const fs::path& dataDir, const std::vector<HourPlan>& plans,
     // A journal left by a rollback that failed (disk full, I/O error) must be undone before a
     // new one replaces it; if it still cannot be, this ingest fails and the journal stays.
     rollBackPendingJournal(dataDir);
-    writeJournal(dataDir, journal);
-    crashPoint("journal-written");
-    try {
+    commitJournaled(dataDir, journal, "ingest", name, "", [&] {
         for (const auto& p : plans) {
             durable::writeAt(dataDir / p.fileRel, p.offset, p.bytes, p.create);
             crashPoint("data-partial");
@@ -126,18 +124,7 @@ void applyDurably(const fs::path& dataDir, const std::vector<HourPlan>& plans,
             durable::writeAtomically(dataDir / indexRel(name, date), index.toJson());
             crashPoint("index-partial");
         }
-        removeJournal(dataDir);
-        crashPoint("committed");
-    } catch (const std::exception& ex) {
-        std::string rollback = "rolled back";
-        try {
-            rollBackPendingJournal(dataDir);
-        } catch (const std::exception& again) {
-            rollback = std::string("will be rolled back at the next start (") + again.what() + ")";
-        }
-        throw std::runtime_error("store: ingest into domain " + name + " failed and " + rollback +
-                                 ": " + ex.what());
-    }
+    });
 }
 
 }  // namespace

@@ -24,9 +24,7 @@ void writeIndexesDurably(const fs::path& dataDir, const std::string& name,
         std::string rel = indexRel(name, date);
         journal.indexes.push_back({rel, durable::readIfExists(dataDir / rel)});
     }
-    writeJournal(dataDir, journal);
-    crashPoint("delete-journal-written");
-    try {
+    commitJournaled(dataDir, journal, "delete", name, "delete-", [&] {
         for (const auto& [date, index] : newIndexes) {
             fs::path indexPath = dataDir / indexRel(name, date);
             if (index.empty()) {
@@ -37,18 +35,7 @@ void writeIndexesDurably(const fs::path& dataDir, const std::string& name,
             }
             crashPoint("delete-partial");
         }
-        removeJournal(dataDir);
-        crashPoint("delete-committed");
-    } catch (const std::exception& ex) {
-        std::string rollback = "rolled back";
-        try {
-            rollBackPendingJournal(dataDir);
-        } catch (const std::exception& again) {
-            rollback = std::string("will be rolled back at the next start (") + again.what() + ")";
-        }
-        throw std::runtime_error("store: delete in domain " + name + " failed and " + rollback +
-                                 ": " + ex.what());
-    }
+    });
 }
 
 }  // namespace

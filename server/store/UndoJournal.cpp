@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "store/CrashPoint.h"
 #include "store/DurableFile.h"
 
 namespace atd {
@@ -84,6 +85,27 @@ bool rollBackPendingJournal(const fs::path& dataDir) {
     }
     removeJournal(dataDir);
     return true;
+}
+
+void commitJournaled(const fs::path& dataDir, const UndoJournal& journal, const std::string& what,
+                     const std::string& domain, const std::string& stagePrefix,
+                     const std::function<void()>& apply) {
+    writeJournal(dataDir, journal);
+    crashPoint((stagePrefix + "journal-written").c_str());
+    try {
+        apply();
+        removeJournal(dataDir);
+        crashPoint((stagePrefix + "committed").c_str());
+    } catch (const std::exception& ex) {
+        std::string rollback = "rolled back";
+        try {
+            rollBackPendingJournal(dataDir);
+        } catch (const std::exception& again) {
+            rollback = std::string("will be rolled back at the next start (") + again.what() + ")";
+        }
+        throw std::runtime_error("store: " + what + " in domain " + domain + " failed and " +
+                                 rollback + ": " + ex.what());
+    }
 }
 
 }  // namespace atd

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,5 +37,13 @@ void writeJournal(const std::filesystem::path& dataDir, const UndoJournal& journ
 void removeJournal(const std::filesystem::path& dataDir);
 // If a journal exists, undoes what it describes and deletes it. Returns true if it did.
 bool rollBackPendingJournal(const std::filesystem::path& dataDir);
+
+// One batch's commit under its journal, for ingests and deletes alike: writes the journal
+// durably, runs `apply`, removes the journal. If `apply` throws, rolls back now (or, if that
+// fails too, at the next start) and throws "store: WHAT in domain DOMAIN failed and ...".
+// Crash points "<stagePrefix>journal-written" and "<stagePrefix>committed" bracket it.
+void commitJournaled(const std::filesystem::path& dataDir, const UndoJournal& journal,
+                     const std::string& what, const std::string& domain,
+                     const std::string& stagePrefix, const std::function<void()>& apply);
 
 }  // namespace atd
