@@ -48,23 +48,14 @@ TEST_P(StoreCrash, InterruptedBatchIsWholeOrAbsentAfterReopen) {
         before = everything(store, store);
     }
     const std::string stage = GetParam();
-    pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-        gDieAt = GetParam();
-        atd::testing::setCrashHook(dieAtStage);
-        try {
-            Store store(dir.path());
-            store.ingest("account", mixedBatch());
-        } catch (...) {
-            ::_exit(1);
-        }
-        ::_exit(0);
-    }
-    int status = 0;
-    ASSERT_EQ(::waitpid(child, &status, 0), child);
-    ASSERT_TRUE(WIFEXITED(status));
-    ASSERT_EQ(WEXITSTATUS(status), 42) << "the child did not reach " << stage;
+    gDieAt = GetParam();
+    ASSERT_EQ(exitCodeOfCrashingChild(dieAtStage,
+                                      [&] {
+                                          Store store(dir.path());
+                                          store.ingest("account", mixedBatch());
+                                      }),
+              42)
+        << "the child did not reach " << stage;
 
     Store store(dir.path());
     EXPECT_FALSE(std::filesystem::exists(dir.path() / "events/journal.json"));

@@ -48,24 +48,15 @@ TEST_P(StoreDeleteCrash, InterruptedDeleteIsWholeOrAbsentAfterRestart) {
     }
     ASSERT_EQ(before.size(), 4u);
     const std::string stage = GetParam();
-    pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-        gDieAt = GetParam();
-        gSeen = stage == "delete-partial" ? 0 : 1;
-        atd::testing::setCrashHook(dieAtSecond);
-        try {
-            Store store(dir.path());
-            store.deleteRange("account", kFirst, kLast, std::nullopt);
-        } catch (...) {
-            ::_exit(1);
-        }
-        ::_exit(0);
-    }
-    int status = 0;
-    ASSERT_EQ(::waitpid(child, &status, 0), child);
-    ASSERT_TRUE(WIFEXITED(status));
-    ASSERT_EQ(WEXITSTATUS(status), 42) << "the child did not reach " << stage;
+    gDieAt = GetParam();
+    gSeen = stage == "delete-partial" ? 0 : 1;
+    ASSERT_EQ(exitCodeOfCrashingChild(dieAtSecond,
+                                      [&] {
+                                          Store store(dir.path());
+                                          store.deleteRange("account", kFirst, kLast, std::nullopt);
+                                      }),
+              42)
+        << "the child did not reach " << stage;
 
     Store store(dir.path());
     store.collectGarbage();

@@ -2,16 +2,19 @@
 // reading a snapshot back the way a download would.
 #pragma once
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "at/Time.h"
+#include "store/CrashPoint.h"
 #include "store/Gzip.h"
 #include "store/Store.h"
 
@@ -72,6 +75,29 @@ inline std::vector<std::string> splitLines(const std::string& text) {
     for (std::string line; std::getline(in, line);)
         lines.push_back(line);
     return lines;
+}
+
+// Runs `work` in a forked child whose crash hook is `hook` (which _exit(42)s at its stage,
+// as kill -9 would stop the process there), and returns the child's exit code: 42 when the
+// hook fired, 0 when `work` finished, 1 when it threw, -1 when the child died otherwise.
+inline int exitCodeOfCrashingChild(atd::testing::CrashHook hook,
+                                   const std::function<void()>& work) {
+    const pid_t child = ::fork();
+    if (child < 0)
+        return -1;
+    if (child == 0) {
+        atd::testing::setCrashHook(hook);
+        try {
+            work();
+        } catch (...) {
+            ::_exit(1);
+        }
+        ::_exit(0);
+    }
+    int status = 0;
+    if (::waitpid(child, &status, 0) != child || !WIFEXITED(status))
+        return -1;
+    return WEXITSTATUS(status);
 }
 
 }  // namespace atd::test
