@@ -256,4 +256,27 @@ std::unique_ptr<at::DownloadStream> MemoryBackend::download(const at::Domain&,
     return std::make_unique<StringStream>(l.inflated, 0, l.gzip.size(), failAfter_);
 }
 
+// The slice of the session's raw bytes, refused as at::Client::downloadRange refuses it.
+std::unique_ptr<at::DownloadStream> MemoryBackend::downloadRange(const at::Domain&,
+                                                                 const std::string& id,
+                                                                 uint64_t offset, uint64_t length) {
+    std::lock_guard lk(mu_);
+    maybeFail("range");
+    const std::string call = "GET /v3/events/download (session " + id + ")";
+    auto it = live_.find(id);
+    if (it == live_.end())
+        throw at::ApiError(at::ErrorKind::NotFound, call, 404, "no such session");
+    const std::string& gzip = it->second.gzip;
+    if (length == 0)
+        throw at::ApiError(at::ErrorKind::BadRequest, call, 0, "a range of 0 bytes");
+    if (offset >= gzip.size())
+        throw at::ApiError(at::ErrorKind::BadRequest, call, 416, "range starts past the end");
+    if (length > gzip.size() - offset)
+        throw at::ApiError(at::ErrorKind::Integrity, call, 206,
+                           "asked a range past the end of the download");
+    counters_.rangeDownloads++;
+    counters_.rangeBytes += length;
+    return std::make_unique<StringStream>(gzip.substr(offset, length), 0, gzip.size(), failAfter_);
+}
+
 }  // namespace atfs

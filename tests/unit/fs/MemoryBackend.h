@@ -21,6 +21,8 @@ class MemoryBackend : public Backend {
         int deleted = 0;
         int maxLivePerDomain = 0;  // high-water mark over all domains
         int downloads = 0;
+        int rangeDownloads = 0;   // downloadRange calls that returned a stream
+        uint64_t rangeBytes = 0;  // the bytes those ranges asked for
     };
 
     MemoryBackend();
@@ -32,7 +34,8 @@ class MemoryBackend : public Backend {
     void addGeneratedEvents(const std::string& domainKey, at::HourStamp hour, int lines,
                             int lineBytes, uint32_t seed);
     void setSessionLimit(int limit) { limit_ = limit; }
-    // The next matching call throws this error (call: "create", "delete", "download", "status").
+    // The next matching call throws this error (call: "create", "delete", "download", "range",
+    // "status").
     void failNext(const std::string& call, at::ErrorKind kind, int httpStatus, int count = 1);
     // Downloads throw Network after this many bytes (0: never).
     void failDownloadsAfter(uint64_t bytes) { failAfter_ = bytes; }
@@ -60,6 +63,9 @@ class MemoryBackend : public Backend {
     std::unique_ptr<at::DownloadStream> download(const at::Domain& domain, const std::string& id,
                                                  at::DownloadMode mode,
                                                  uint64_t rawOffset) override;
+    std::unique_ptr<at::DownloadStream> downloadRange(const at::Domain& domain,
+                                                      const std::string& id, uint64_t offset,
+                                                      uint64_t length) override;
     std::string endpoint() const override { return "memory:"; }
 
   private:
