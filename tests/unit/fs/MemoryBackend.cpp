@@ -79,6 +79,12 @@ void MemoryBackend::addGeneratedEvents(const std::string& key, at::HourStamp hou
     addEvents(key, hour, text);
 }
 
+void MemoryBackend::misreportHour(const std::string& key, at::HourStamp hour, int64_t sizeDelta,
+                                  int64_t gzipSizeDelta) {
+    std::lock_guard lk(mu_);
+    misreported_[{key, hour.index()}] = {sizeDelta, gzipSizeDelta};
+}
+
 void MemoryBackend::failNext(const std::string& call, at::ErrorKind kind, int status, int count) {
     std::lock_guard lk(mu_);
     failures_[call] = {kind, {status, count}};
@@ -160,6 +166,10 @@ std::vector<at::DayStatus> MemoryBackend::status(const at::Domain& domain,
         at::HourStatus hs{int(index % 24),
                           uint64_t(std::count(h.inflated.begin(), h.inflated.end(), '\n')),
                           h.inflated.size(), h.gzip.size()};
+        if (auto m = misreported_.find({domainKey(domain), index}); m != misreported_.end()) {
+            hs.size = uint64_t(int64_t(hs.size) + m->second.first);
+            hs.gzipSize = uint64_t(int64_t(hs.gzipSize) + m->second.second);
+        }
         day.count += hs.count;
         day.size += hs.size;
         day.gzipSize += hs.gzipSize;

@@ -43,6 +43,11 @@ class MemoryBackend : public Backend {
     void setStatusDelayMs(int ms) { statusDelayMs_ = ms; }
     // Status without byte sizes (counts only), as a service that does not report them.
     void setReportSizes(bool on) { reportSizes_ = on; }
+    // Status reports this hour's sizes off by these deltas (its day's totals follow), while
+    // sessions and downloads keep the true bytes: a service whose bytes do not match the
+    // hour map its status gives.
+    void misreportHour(const std::string& domainKey, at::HourStamp hour, int64_t sizeDelta,
+                       int64_t gzipSizeDelta);
 
     // Expected content: the inflated events / raw gzip bytes of a span, in order.
     std::string inflated(const std::string& domainKey, int64_t firstHour, int64_t lastHour) const;
@@ -88,6 +93,7 @@ class MemoryBackend : public Backend {
     at::SpaceList spaces_;
     std::map<std::string, std::map<int64_t, Hour>> events_;  // domain -> hour index -> data
     std::map<std::string, Live> live_;
+    std::map<std::pair<std::string, int64_t>, std::pair<int64_t, int64_t>> misreported_;
     std::map<std::string, std::pair<at::ErrorKind, std::pair<int, int>>> failures_;
     Counters counters_;
     int limit_ = 30;

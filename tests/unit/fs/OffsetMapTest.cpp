@@ -297,3 +297,28 @@ TEST(OffsetMap, EachPieceIsItsHoursBytesInItsSessionsDownload) {
         backend.deleteSession(domain, s.id);
     EXPECT_TRUE(backend.liveSessions().empty());
 }
+
+// MemoryBackend's misreported hour: the map builds from the status, and the session's own
+// gzipSize (what the engine checks against segmentGzipSize) gives the disagreement away.
+TEST(OffsetMap, AMisreportedHourShowsInTheSessionsGzipSize) {
+    MemoryBackend backend;
+    const at::Date d = D("2017-06-01");
+    for (int hour : {2, 9})
+        backend.addGeneratedEvents("account", {d, hour}, 30, 100, uint32_t(hour));
+    backend.misreportHour("account", {d, 2}, 0, 3);
+    const at::Domain domain{"g1", true};
+    DayIndex idx;
+    for (const at::DayStatus& day : backend.status(domain, {}, {}))
+        idx[day.date.days()] = day;
+    const auto plan = planSegments(idx, HourSpan::ofDay(d));
+    const auto map = OffsetMap::build(plan, idx, Format::Json);
+    ASSERT_TRUE(map);
+    at::SessionRequest req;
+    req.start = req.end = d;
+    req.accountLevel = true;
+    const at::Session s = backend.createSession(domain, req);
+    EXPECT_EQ(map->segmentGzipSize(0), s.gzipSize + 3);
+    EXPECT_EQ(map->pieces().at(1).rawOffset,
+              backend.rawGzip("account", 0, at::HourStamp{d, 2}.index()).size() + 3);
+    backend.deleteSession(domain, s.id);
+}
