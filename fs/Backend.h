@@ -33,6 +33,14 @@ class Backend {
                                                          const std::string& sessionId,
                                                          at::DownloadMode mode,
                                                          uint64_t rawOffset) = 0;
+    // The raw gzip bytes [offset, offset + length) of the session's download (one Range
+    // request, resumed inside the range on drops; see at::Client::downloadRange): what the
+    // read engine fetches one hour piece with. read() returns exactly length bytes, then 0.
+    // Throws Integrity when the service does not answer with exactly that range, BadRequest
+    // for length 0 or an offset at or past the end.
+    virtual std::unique_ptr<at::DownloadStream> downloadRange(const at::Domain& domain,
+                                                              const std::string& sessionId,
+                                                              uint64_t offset, uint64_t length) = 0;
     // Where this backend talks to, for status.json.
     virtual std::string endpoint() const = 0;
 };

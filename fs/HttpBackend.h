@@ -30,6 +30,11 @@ class HttpBackend : public Backend {
                                                  uint64_t rawOffset) override {
         return client_->download(domain, id, mode, rawOffset);
     }
+    std::unique_ptr<at::DownloadStream> downloadRange(const at::Domain& domain,
+                                                      const std::string& id, uint64_t offset,
+                                                      uint64_t length) override {
+        return client_->downloadRange(domain, id, offset, length);
+    }
     std::string endpoint() const override { return client_->options().endpoint; }
 
   private:

@@ -70,4 +70,16 @@ std::unique_ptr<at::DownloadStream> ObservedBackend::download(const at::Domain& 
                                             stats_.firstByteSeconds);
 }
 
+std::unique_ptr<at::DownloadStream> ObservedBackend::downloadRange(const at::Domain& domain,
+                                                                   const std::string& id,
+                                                                   uint64_t offset,
+                                                                   uint64_t length) {
+    const auto requested = Clock::now();
+    if (debugLogged())
+        logDebug("range download of bytes " + std::to_string(offset) + "-" +
+                 std::to_string(offset + length - 1) + " of session " + id);
+    return std::make_unique<FirstByteTimer>(inner_.downloadRange(domain, id, offset, length),
+                                            requested, stats_.firstByteSeconds);
+}
+
 }  // namespace atfs

@@ -25,6 +25,9 @@ class ObservedBackend : public Backend {
     std::unique_ptr<at::DownloadStream> download(const at::Domain& domain, const std::string& id,
                                                  at::DownloadMode mode,
                                                  uint64_t rawOffset) override;
+    std::unique_ptr<at::DownloadStream> downloadRange(const at::Domain& domain,
+                                                      const std::string& id, uint64_t offset,
+                                                      uint64_t length) override;
     std::string endpoint() const override { return inner_.endpoint(); }
 
   private:

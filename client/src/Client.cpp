@@ -166,6 +166,12 @@ std::unique_ptr<DownloadStream> Client::download(const Domain& domain, const std
     return openDownload(impl_->http, impl_->tokens, domain, sessionId, mode, rawOffset);
 }
 
+std::unique_ptr<DownloadStream> Client::downloadRange(const Domain& domain,
+                                                      const std::string& sessionId, uint64_t offset,
+                                                      uint64_t length) {
+    return openRange(impl_->http, impl_->tokens, domain, sessionId, offset, length);
+}
+
 IngestResult Client::ingest(const Domain& domain, std::string_view jsonLines) {
     const std::string target =
         "/v3/events?AtAccountLevel=" + std::string(boolText(domain.accountLevel));

@@ -16,4 +16,11 @@ std::unique_ptr<DownloadStream> openDownload(Http& http, TokenSource& tokens, co
                                              const std::string& sessionId, DownloadMode mode,
                                              uint64_t rawOffset);
 
+// The raw bytes [offset, offset + length) of the download, with the same resumes and checks
+// as a raw download and every reply a 206 for exactly the bytes still wanted. Throws
+// BadRequest for length 0 (and an offset + length past 2^64) before any request.
+std::unique_ptr<DownloadStream> openRange(Http& http, TokenSource& tokens, const Domain& domain,
+                                          const std::string& sessionId, uint64_t offset,
+                                          uint64_t length);
+
 }  // namespace at

@@ -79,14 +79,18 @@ struct DownloadTransfer::Attempt {
 };
 
 DownloadTransfer::DownloadTransfer(Http& http, TokenSource& tokens, Domain domain,
-                                   std::string sessionId, uint64_t offset, ByteRing& ring)
+                                   std::string sessionId, uint64_t offset,
+                                   std::optional<uint64_t> end, ByteRing& ring)
     : http_(http),
       tokens_(tokens),
       domain_(std::move(domain)),
       sessionId_(std::move(sessionId)),
-      call_("GET /v3/events/download (session " + sessionId_ + ")"),
+      call_("GET /v3/events/download (session " + sessionId_ +
+            (end ? ", bytes " + std::to_string(offset) + "-" + std::to_string(*end - 1) : "") +
+            ")"),
       ring_(ring),
-      received_(offset) {
+      received_(offset),
+      end_(end) {
     thread_ = std::thread([this] { run(); });
 }
 
@@ -170,6 +174,38 @@ size_t DownloadTransfer::onHeader(char* data, size_t size, size_t count, void* s
     return n;
 }
 
+std::string DownloadTransfer::rangeHeader(uint64_t from) const {
+    return "bytes=" + std::to_string(from) + "-" + (end_ ? std::to_string(*end_ - 1) : "");
+}
+
+bool DownloadTransfer::acceptRange(Attempt& a, uint64_t& total) {
+    auto reject = [&](const std::string& why) {
+        a.error =
+            std::make_exception_ptr(ApiError(ErrorKind::Integrity, call_, int(a.status), why));
+        return false;
+    };
+    const std::string asked = "Range: " + rangeHeader(a.startOffset);
+    if (a.status != 206) {
+        return reject("asked " + asked + " but got status " + std::to_string(a.status) +
+                      " (the service ignored the range)");
+    }
+    const ContentRange range = parseContentRange(a.contentRange);
+    if (range.total && *end_ > *range.total) {
+        return reject("asked " + asked + " but the download has only " +
+                      std::to_string(*range.total) + " bytes");
+    }
+    if (!range.first || !range.last || !range.total || *range.first != a.startOffset ||
+        *range.last != *end_ - 1) {
+        return reject("asked " + asked + " but Content-Range is \"" + a.contentRange + "\"");
+    }
+    if (a.contentLength && *a.contentLength != *end_ - a.startOffset) {
+        return reject("asked " + asked + " but Content-Length is " +
+                      std::to_string(*a.contentLength));
+    }
+    total = *range.total;
+    return true;
+}
+
 bool DownloadTransfer::acceptHeaders(Attempt& a) {
     a.headersChecked = true;
     if (a.status < 200 || a.status >= 300)
@@ -180,7 +216,10 @@ bool DownloadTransfer::acceptHeaders(Attempt& a) {
         return false;
     };
     uint64_t total = 0;
-    if (a.status == 200) {
+    if (end_) {
+        if (!acceptRange(a, total))
+            return false;
+    } else if (a.status == 200) {
         if (a.startOffset != 0)
             return reject("the service ignored Range: bytes=" + std::to_string(a.startOffset) +
                           "-");
@@ -219,10 +258,11 @@ size_t DownloadTransfer::onBody(char* data, size_t size, size_t count, void* sel
         return n;
     }
     const uint64_t at = transfer->received();
-    if (at + n > transfer->total_) {
+    if (at + n > transfer->end()) {
         a.error = std::make_exception_ptr(
             ApiError(ErrorKind::Integrity, transfer->call_, int(a.status),
-                     "more bytes than the announced " + std::to_string(transfer->total_)));
+                     "more bytes than the " + std::to_string(transfer->end()) +
+                         (transfer->end_ ? " the range ends at" : " announced")));
         return 0;
     }
     const auto before = std::chrono::steady_clock::now();
@@ -246,8 +286,8 @@ CURLcode DownloadTransfer::perform(CURL* curl, Attempt& a, const std::string& to
     headers.add("X-Auth-Token: bearer " + token);
     headers.add("X-Auth-Project-Id: " + domain_.projectId);
     headers.add("SESSIONID: " + sessionId_);
-    if (a.startOffset > 0)
-        headers.add("Range: bytes=" + std::to_string(a.startOffset) + "-");
+    if (a.startOffset > 0 || end_)
+        headers.add("Range: " + rangeHeader(a.startOffset));
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &DownloadTransfer::onHeader);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, this);
@@ -297,20 +337,24 @@ void DownloadTransfer::run() {
             }
 
             if (rc != CURLE_OK) {
+                if (end_ && totalKnown_ && received() == *end_) {
+                    ring_.finish();  // every byte asked for arrived before the failure
+                    return;
+                }
                 const TransportFailure failure = Http::failureOf(curl, rc, a.guard, a.errorBuffer);
                 if (failure.retryable && budget.retry())
                     continue;
                 return fail(std::make_exception_ptr(ApiError(
                     ErrorKind::Network, call_, 0,
                     failure.message + " at byte " + std::to_string(received()) +
-                        (totalKnown_ ? " of " + std::to_string(total_) : std::string()) +
+                        (totalKnown_ ? " of " + std::to_string(end()) : std::string()) +
                         ", gave up after " + std::to_string(budget.attempts()) + " attempts")));
             }
             curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &a.status);
             if (a.status >= 200 && a.status < 300) {
                 if (!a.headersChecked && !acceptHeaders(a))
                     return fail(a.error);  // empty body
-                if (received() == total_) {
+                if (received() == end()) {
                     ring_.finish();
                     return;
                 }
@@ -320,14 +364,14 @@ void DownloadTransfer::run() {
                 return fail(std::make_exception_ptr(
                     ApiError(ErrorKind::Network, call_, int(a.status),
                              "connection closed at byte " + std::to_string(received()) + " of " +
-                                 std::to_string(total_))));
+                                 std::to_string(end()))));
             }
             if (a.status == 401 && !refreshedToken) {
                 refreshedToken = true;
                 tokens_.invalidate(token);
                 continue;
             }
-            if (a.status == 416) {
+            if (a.status == 416 && !end_) {
                 // Asked to start at (or past) the end: fine when it is exactly the end.
                 const ContentRange range = parseContentRange(a.contentRange);
                 if (range.total && *range.total == before) {

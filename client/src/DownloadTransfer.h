@@ -1,6 +1,8 @@
 // The network half of a download: its own thread runs GET /v3/events/download into a
 // ByteRing, resuming with `Range: bytes=N-` on the same session when the connection drops
 // or stalls, and checking every resumed reply (206, Content-Range) so the bytes stay exact.
+// A bounded transfer (an end) asks `Range: bytes=N-M` from the first attempt on and ends at
+// M: every reply must be a 206 for exactly N-M, N being where the last attempt stopped.
 #pragma once
 
 #include <atomic>
@@ -8,6 +10,7 @@
 #include <cstdint>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -20,8 +23,9 @@ namespace at {
 
 class DownloadTransfer {
   public:
+    // end: the byte after the last one wanted (exclusive); nullopt: the end of the download.
     DownloadTransfer(Http& http, TokenSource& tokens, Domain domain, std::string sessionId,
-                     uint64_t offset, ByteRing& ring);
+                     uint64_t offset, std::optional<uint64_t> end, ByteRing& ring);
     ~DownloadTransfer();  // cancels the ring and joins the thread
     DownloadTransfer(const DownloadTransfer&) = delete;
     DownloadTransfer& operator=(const DownloadTransfer&) = delete;
@@ -41,7 +45,10 @@ class DownloadTransfer {
 
     void run();
     CURLcode perform(CURL* curl, Attempt& a, const std::string& token);  // one GET
-    bool acceptHeaders(Attempt& a);  // on the first body byte of a reply
+    bool acceptHeaders(Attempt& a);                         // on the first body byte of a reply
+    bool acceptRange(Attempt& a, uint64_t& total);          // a bounded transfer's reply
+    uint64_t end() const { return end_ ? *end_ : total_; }  // where this transfer stops
+    std::string rangeHeader(uint64_t from) const;
     void fail(std::exception_ptr error);
     void started(uint64_t total);
 
@@ -55,6 +62,7 @@ class DownloadTransfer {
     std::string call_;
     ByteRing& ring_;
     std::atomic<uint64_t> received_;  // absolute offset of the next byte to receive
+    std::optional<uint64_t> end_;     // a bounded transfer's end (exclusive)
     uint64_t total_ = 0;
     bool totalKnown_ = false;
 

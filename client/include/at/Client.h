@@ -94,6 +94,15 @@ class Client {
     // Raw mode may start at a byte offset (Range); inflated mode always starts at 0.
     std::unique_ptr<DownloadStream> download(const Domain& domain, const std::string& sessionId,
                                              DownloadMode mode, uint64_t rawOffset = 0);
+    // The raw (gzip) bytes [offset, offset + length) of the download, with `Range: bytes=N-M`:
+    // read() returns exactly length bytes, then 0. Drops and stalls inside the range are
+    // resumed like download(); a reply that is not a 206 for exactly the bytes asked (a 200,
+    // another range, a range past the end of the download) is an Integrity error naming the
+    // session. length 0 is a BadRequest, thrown before any request; an offset at or past the
+    // end is the service's 416, a BadRequest too. gzipTotal() is the full download's size.
+    std::unique_ptr<DownloadStream> downloadRange(const Domain& domain,
+                                                  const std::string& sessionId, uint64_t offset,
+                                                  uint64_t length);
 
     IngestResult ingest(const Domain& domain, std::string_view jsonLines);
     DeleteResult deleteEvents(const Domain& domain, Date start, Date end, std::optional<int> hour);

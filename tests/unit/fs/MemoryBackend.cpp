@@ -79,6 +79,12 @@ void MemoryBackend::addGeneratedEvents(const std::string& key, at::HourStamp hou
     addEvents(key, hour, text);
 }
 
+void MemoryBackend::misreportHour(const std::string& key, at::HourStamp hour, int64_t sizeDelta,
+                                  int64_t gzipSizeDelta) {
+    std::lock_guard lk(mu_);
+    misreported_[{key, hour.index()}] = {sizeDelta, gzipSizeDelta};
+}
+
 void MemoryBackend::failNext(const std::string& call, at::ErrorKind kind, int status, int count) {
     std::lock_guard lk(mu_);
     failures_[call] = {kind, {status, count}};
@@ -160,6 +166,10 @@ std::vector<at::DayStatus> MemoryBackend::status(const at::Domain& domain,
         at::HourStatus hs{int(index % 24),
                           uint64_t(std::count(h.inflated.begin(), h.inflated.end(), '\n')),
                           h.inflated.size(), h.gzip.size()};
+        if (auto m = misreported_.find({domainKey(domain), index}); m != misreported_.end()) {
+            hs.size = uint64_t(int64_t(hs.size) + m->second.first);
+            hs.gzipSize = uint64_t(int64_t(hs.gzipSize) + m->second.second);
+        }
         day.count += hs.count;
         day.size += hs.size;
         day.gzipSize += hs.gzipSize;
@@ -254,6 +264,29 @@ std::unique_ptr<at::DownloadStream> MemoryBackend::download(const at::Domain&,
         return std::make_unique<StringStream>(l.gzip, std::min<uint64_t>(rawOffset, l.gzip.size()),
                                               l.gzip.size(), failAfter_);
     return std::make_unique<StringStream>(l.inflated, 0, l.gzip.size(), failAfter_);
+}
+
+// The slice of the session's raw bytes, refused as at::Client::downloadRange refuses it.
+std::unique_ptr<at::DownloadStream> MemoryBackend::downloadRange(const at::Domain&,
+                                                                 const std::string& id,
+                                                                 uint64_t offset, uint64_t length) {
+    std::lock_guard lk(mu_);
+    maybeFail("range");
+    const std::string call = "GET /v3/events/download (session " + id + ")";
+    auto it = live_.find(id);
+    if (it == live_.end())
+        throw at::ApiError(at::ErrorKind::NotFound, call, 404, "no such session");
+    const std::string& gzip = it->second.gzip;
+    if (length == 0)
+        throw at::ApiError(at::ErrorKind::BadRequest, call, 0, "a range of 0 bytes");
+    if (offset >= gzip.size())
+        throw at::ApiError(at::ErrorKind::BadRequest, call, 416, "range starts past the end");
+    if (length > gzip.size() - offset)
+        throw at::ApiError(at::ErrorKind::Integrity, call, 206,
+                           "asked a range past the end of the download");
+    counters_.rangeDownloads++;
+    counters_.rangeBytes += length;
+    return std::make_unique<StringStream>(gzip.substr(offset, length), 0, gzip.size(), failAfter_);
 }
 
 }  // namespace atfs

@@ -21,6 +21,8 @@ class MemoryBackend : public Backend {
         int deleted = 0;
         int maxLivePerDomain = 0;  // high-water mark over all domains
         int downloads = 0;
+        int rangeDownloads = 0;   // downloadRange calls that returned a stream
+        uint64_t rangeBytes = 0;  // the bytes those ranges asked for
     };
 
     MemoryBackend();
@@ -32,7 +34,8 @@ class MemoryBackend : public Backend {
     void addGeneratedEvents(const std::string& domainKey, at::HourStamp hour, int lines,
                             int lineBytes, uint32_t seed);
     void setSessionLimit(int limit) { limit_ = limit; }
-    // The next matching call throws this error (call: "create", "delete", "download", "status").
+    // The next matching call throws this error (call: "create", "delete", "download", "range",
+    // "status").
     void failNext(const std::string& call, at::ErrorKind kind, int httpStatus, int count = 1);
     // Downloads throw Network after this many bytes (0: never).
     void failDownloadsAfter(uint64_t bytes) { failAfter_ = bytes; }
@@ -40,6 +43,11 @@ class MemoryBackend : public Backend {
     void setStatusDelayMs(int ms) { statusDelayMs_ = ms; }
     // Status without byte sizes (counts only), as a service that does not report them.
     void setReportSizes(bool on) { reportSizes_ = on; }
+    // Status reports this hour's sizes off by these deltas (its day's totals follow), while
+    // sessions and downloads keep the true bytes: a service whose bytes do not match the
+    // hour map its status gives.
+    void misreportHour(const std::string& domainKey, at::HourStamp hour, int64_t sizeDelta,
+                       int64_t gzipSizeDelta);
 
     // Expected content: the inflated events / raw gzip bytes of a span, in order.
     std::string inflated(const std::string& domainKey, int64_t firstHour, int64_t lastHour) const;
@@ -60,6 +68,9 @@ class MemoryBackend : public Backend {
     std::unique_ptr<at::DownloadStream> download(const at::Domain& domain, const std::string& id,
                                                  at::DownloadMode mode,
                                                  uint64_t rawOffset) override;
+    std::unique_ptr<at::DownloadStream> downloadRange(const at::Domain& domain,
+                                                      const std::string& id, uint64_t offset,
+                                                      uint64_t length) override;
     std::string endpoint() const override { return "memory:"; }
 
   private:
@@ -82,6 +93,7 @@ class MemoryBackend : public Backend {
     at::SpaceList spaces_;
     std::map<std::string, std::map<int64_t, Hour>> events_;  // domain -> hour index -> data
     std::map<std::string, Live> live_;
+    std::map<std::pair<std::string, int64_t>, std::pair<int64_t, int64_t>> misreported_;
     std::map<std::string, std::pair<at::ErrorKind, std::pair<int, int>>> failures_;
     Counters counters_;
     int limit_ = 30;
