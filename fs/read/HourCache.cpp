@@ -1,0 +1,516 @@
+#include "read/HourCache.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <list>
+#include <stdexcept>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "Log.h"
+#include "read/CacheEntry.h"
+
+namespace atfs::read {
+namespace {
+
+// ".tmp.<pid>.<n>.<entry name>": written, then renamed over the entry name.
+constexpr std::string_view kTempPrefix = ".tmp.";
+constexpr std::string_view kEntrySuffix = ".hour";
+// A write takes milliseconds: a temporary this old is left by a crash even if its pid has
+// been reused since.
+constexpr int64_t kTempMaxAgeSeconds = 600;
+
+class Fd {
+  public:
+    explicit Fd(int fd = -1) : fd_(fd) {}
+    Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    Fd& operator=(Fd&& o) noexcept {
+        std::swap(fd_, o.fd_);
+        return *this;
+    }
+    ~Fd() {
+        if (fd_ >= 0)
+            ::close(fd_);
+    }
+    int get() const { return fd_; }
+    explicit operator bool() const { return fd_ >= 0; }
+    int release() { return std::exchange(fd_, -1); }
+
+  private:
+    int fd_;
+};
+
+std::string errnoText(int e) {
+    return std::strerror(e);
+}
+
+bool writeAll(int fd, std::string_view bytes) {
+    while (!bytes.empty()) {
+        const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = EIO;
+            return false;
+        }
+        bytes.remove_prefix(size_t(n));
+    }
+    return true;
+}
+
+// Exactly n bytes at `at`, or false (an error, or a file shorter than its header said).
+bool readAllAt(int fd, char* dst, size_t n, uint64_t at) {
+    while (n > 0) {
+        const ssize_t got = ::pread(fd, dst, n, off_t(at));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return false;
+        dst += got;
+        n -= size_t(got);
+        at += uint64_t(got);
+    }
+    return true;
+}
+
+bool isTemporary(std::string_view name) {
+    return name.starts_with(kTempPrefix);
+}
+
+// A temporary of a process that is gone (or one so old no write can still be running).
+bool abandonedTemporary(std::string_view name, const struct stat& st) {
+    if (::time(nullptr) - st.st_mtime > kTempMaxAgeSeconds)
+        return true;
+    name.remove_prefix(kTempPrefix.size());
+    const std::string pidText(name.substr(0, name.find('.')));
+    char* end = nullptr;
+    const long pid = std::strtol(pidText.c_str(), &end, 10);
+    if (pidText.empty() || *end != '\0' || pid <= 0)
+        return true;
+    return ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
+}
+
+std::string modeText(mode_t mode) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%04o", unsigned(mode & 07777));
+    return text;
+}
+
+// mkdir -p, 0700 for every folder it creates (the XDG rule for cache folders).
+bool makeFolders(const std::filesystem::path& dir, int& error) {
+    std::filesystem::path sofar;
+    for (const auto& part : dir) {
+        sofar /= part;
+        if (::mkdir(sofar.c_str(), 0700) != 0 && errno != EEXIST) {
+            error = errno;
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+struct HourCache::Impl {
+    std::filesystem::path dir;
+    Fd dirFd;  // every entry is opened relative to it: a folder swapped later is not followed
+    uint64_t maxBytes = 0;
+    std::atomic<uint64_t> tempSequence{0};
+
+    mutable std::mutex mu;       // guards everything below
+    std::list<std::string> lru;  // entry names, most recently used first
+    struct Entry {
+        uint64_t bytes = 0;
+        std::list<std::string>::iterator pos;
+    };
+    std::unordered_map<std::string, Entry> entries;
+    CacheCounters counts;
+    int64_t lastStampNs = 0;
+    bool writeErrorLogged = false;
+
+    // Strictly increasing use times: the kernel's file clock ticks every few ms, so two
+    // uses in a row would otherwise tie and the order would be lost at the next start.
+    timespec nextStampLocked() {
+        const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+        lastStampNs = std::max<int64_t>(now, lastStampNs + 1);
+        return timespec{time_t(lastStampNs / 1'000'000'000), long(lastStampNs % 1'000'000'000)};
+    }
+
+    void useLocked(const std::string& name, uint64_t bytes) {
+        auto it = entries.find(name);
+        if (it == entries.end()) {
+            lru.push_front(name);
+            entries.emplace(name, Entry{bytes, lru.begin()});
+        } else {
+            lru.splice(lru.begin(), lru, it->second.pos);
+            counts.bytes -= it->second.bytes;
+            it->second.bytes = bytes;
+        }
+        counts.bytes += bytes;
+        counts.entries = entries.size();
+    }
+
+    void forgetLocked(const std::string& name) {
+        auto it = entries.find(name);
+        if (it == entries.end())
+            return;
+        counts.bytes -= it->second.bytes;
+        lru.erase(it->second.pos);
+        entries.erase(it);
+        counts.entries = entries.size();
+    }
+
+    // Removes least recently used entries (never `keep`) until `incoming` more bytes for
+    // `keep` fit within maxBytes. Under mu, so two puts cannot both count the same room.
+    void evictLocked(uint64_t incoming, const std::string& keep) {
+        auto kept = entries.find(keep);
+        const uint64_t keptBytes = kept == entries.end() ? 0 : kept->second.bytes;
+        auto it = lru.end();
+        while (counts.bytes - keptBytes + incoming > maxBytes && it != lru.begin()) {
+            --it;
+            if (*it == keep)
+                continue;
+            const std::string victim = *it;
+            it = std::next(it);
+            if (::unlinkat(dirFd.get(), victim.c_str(), 0) != 0 && errno != ENOENT)
+                logLine("cache folder " + dir.string() + ": could not remove " + victim + " (" +
+                        errnoText(errno) + ")");
+            forgetLocked(victim);
+            ++counts.evictions;
+        }
+    }
+
+    void writeFailedLocked(const std::string& what, int error) {
+        if (writeErrorLogged)
+            return;
+        writeErrorLogged = true;
+        logLine("cache folder " + dir.string() + ": " + what + " failed (" + errnoText(error) +
+                "); entries are skipped until a write succeeds, reads fetch from the service");
+    }
+
+    // Deletes `name` if it is still the file that failed the check (another mount may have
+    // replaced it since with a good entry), and counts it.
+    void discard(const std::string& name, const struct stat& bad, const std::string& why,
+                 bool stale) {
+        struct stat now {};
+        if (::fstatat(dirFd.get(), name.c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+            now.st_dev == bad.st_dev && now.st_ino == bad.st_ino)
+            ::unlinkat(dirFd.get(), name.c_str(), 0);
+        if (!stale)
+            logLine("cache entry " + (dir / name).string() + " is corrupt (" + why +
+                    "): discarded, the hour is fetched again");
+        std::lock_guard lock(mu);
+        forgetLocked(name);
+        ++(stale ? counts.stale : counts.corrupt);
+    }
+
+    std::optional<CachedHour> load(const HourKey& key);
+    void store(const std::string& name, const std::string& header, std::string_view gzip,
+               std::string_view index);
+    void learnEntries();
+};
+
+std::optional<CachedHour> HourCache::Impl::load(const HourKey& key) {
+    const std::string name = key.fileName();
+    // O_NONBLOCK: a FIFO planted under an entry name must not block the read.
+    Fd fd(::openat(dirFd.get(), name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+    struct stat st {};
+    if (!fd) {
+        const int error = errno;
+        if (error == ELOOP) {  // a symlink under an entry name: never followed, removed
+            if (::fstatat(dirFd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+                discard(name, st, "a symbolic link", false);
+        } else {
+            if (error != ENOENT)
+                logDebug("cache entry " + (dir / name).string() + ": " + errnoText(error));
+            std::lock_guard lock(mu);
+            forgetLocked(name);  // removed or never there (another mount may have evicted it)
+        }
+        return std::nullopt;
+    }
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+        discard(name, st, "not a regular file", false);
+        return std::nullopt;
+    }
+    const uint64_t fileBytes = uint64_t(st.st_size);
+    std::string head(std::min<uint64_t>(fileBytes, kMaxHeaderBytes), '\0');
+    if (!readAllAt(fd.get(), head.data(), head.size(), 0)) {
+        discard(name, st, "unreadable header", false);
+        return std::nullopt;
+    }
+    const auto header = parseEntryHeader(head);
+    if (!header) {
+        discard(name, st, "bad header", false);
+        return std::nullopt;
+    }
+    if (!sameHour(header->key, key)) {
+        discard(name, st, "holds another hour", false);
+        return std::nullopt;
+    }
+    if (!sameKey(header->key, key)) {  // late events changed the hour: an old copy
+        discard(name, st, "", true);
+        return std::nullopt;
+    }
+    if (fileBytes != header->fileLength()) {
+        discard(name, st,
+                "length " + std::to_string(fileBytes) + " instead of " +
+                    std::to_string(header->fileLength()),
+                false);
+        return std::nullopt;
+    }
+    CachedHour hour;
+    hour.gzip.resize(header->gzipLength);
+    hour.index.resize(header->indexLength);
+    if (!readAllAt(fd.get(), hour.gzip.data(), hour.gzip.size(), header->headerLength) ||
+        !readAllAt(fd.get(), hour.index.data(), hour.index.size(),
+                   header->headerLength + header->gzipLength) ||
+        !partsMatch(*header, hour.gzip, hour.index)) {
+        discard(name, st, "CRC32 mismatch", false);
+        return std::nullopt;
+    }
+    timespec stamp{};
+    {
+        std::lock_guard lock(mu);
+        stamp = nextStampLocked();
+        useLocked(name, fileBytes);
+        evictLocked(0, name);  // an entry another mount wrote may take this view over the bound
+    }
+    // The use time is the entry's mtime, so the LRU order survives a remount.
+    const timespec times[2] = {{0, UTIME_OMIT}, stamp};
+    ::futimens(fd.get(), times);
+    return hour;
+}
+
+// No fsync: a crash can leave a renamed entry whose bytes never reached the disk, but its
+// header and parts carry CRC32s, so such a torn entry fails the check, is deleted and the
+// hour fetched again. Skipping fsync keeps a put from waiting on the disk's flush.
+void HourCache::Impl::store(const std::string& name, const std::string& header,
+                            std::string_view gzip, std::string_view index) {
+    const uint64_t total = header.size() + gzip.size() + index.size();
+    const std::string temp = std::string(kTempPrefix) + std::to_string(::getpid()) + "." +
+                             std::to_string(tempSequence++) + "." + name;
+    Fd fd(::openat(dirFd.get(), temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+                   0600));
+    if (!fd) {
+        const int error = errno;
+        std::lock_guard lock(mu);
+        writeFailedLocked("creating " + temp, error);
+        return;
+    }
+    // Exactly 0600 whatever the umask (which can only have narrowed it).
+    bool ok = ::fchmod(fd.get(), 0600) == 0 && writeAll(fd.get(), header) &&
+              writeAll(fd.get(), gzip) && writeAll(fd.get(), index);
+    int error = errno;
+    if (ok && ::close(fd.release()) != 0) {
+        ok = false;
+        error = errno;
+    }
+    std::lock_guard lock(mu);
+    if (ok) {
+        const timespec times[2] = {{0, UTIME_OMIT}, nextStampLocked()};
+        ::utimensat(dirFd.get(), temp.c_str(), times, AT_SYMLINK_NOFOLLOW);
+        evictLocked(total, name);  // before the rename: the bound holds once it is visible
+        if (::renameat(dirFd.get(), temp.c_str(), dirFd.get(), name.c_str()) == 0) {
+            useLocked(name, total);
+            ++counts.writes;
+            writeErrorLogged = false;
+            return;
+        }
+        error = errno;
+    }
+    ::unlinkat(dirFd.get(), temp.c_str(), 0);
+    writeFailedLocked("writing " + temp, error);
+}
+
+// Removes leftovers of interrupted writes and learns the entries there, oldest use first.
+void HourCache::Impl::learnEntries() {
+    struct Found {
+        std::string name;
+        uint64_t bytes;
+        timespec used;
+    };
+    std::vector<Found> found;
+    Fd listFd(::dup(dirFd.get()));
+    DIR* listing = listFd ? ::fdopendir(listFd.get()) : nullptr;
+    if (listing == nullptr) {
+        logLine("cache folder " + dir.string() + ": cannot list it (" + errnoText(errno) +
+                "): starting with no entries");
+        return;
+    }
+    listFd.release();  // the DIR owns it now
+    while (const dirent* e = ::readdir(listing)) {
+        const std::string name = e->d_name;
+        struct stat st {};
+        if (name == "." || name == ".." ||
+            ::fstatat(dirFd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        if (isTemporary(name)) {
+            if (abandonedTemporary(name, st))
+                ::unlinkat(dirFd.get(), name.c_str(), 0);
+        } else if (name.ends_with(kEntrySuffix) && S_ISREG(st.st_mode)) {
+            found.push_back({name, uint64_t(st.st_size), st.st_mtim});
+        }
+    }
+    ::closedir(listing);
+    std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
+        if (a.used.tv_sec != b.used.tv_sec)
+            return a.used.tv_sec < b.used.tv_sec;
+        if (a.used.tv_nsec != b.used.tv_nsec)
+            return a.used.tv_nsec < b.used.tv_nsec;
+        return a.name < b.name;
+    });
+    std::lock_guard lock(mu);
+    for (const Found& f : found) {
+        useLocked(f.name, f.bytes);
+        lastStampNs =
+            std::max<int64_t>(lastStampNs, int64_t(f.used.tv_sec) * 1'000'000'000 + f.used.tv_nsec);
+    }
+    evictLocked(0, {});  // the bound may be smaller than at the last mount
+}
+
+std::unique_ptr<HourCache> HourCache::open(std::filesystem::path dir, uint64_t maxBytes,
+                                           std::string& whyNot) {
+    const std::string shown = dir.string();
+    if (dir.empty()) {
+        whyNot =
+            "no cache folder: neither $XDG_CACHE_HOME nor $HOME is set and the user has "
+            "no home; running with the cache off (set -o cache_dir=)";
+        return nullptr;
+    }
+    struct stat st {};
+    bool created = false;
+    if (::lstat(dir.c_str(), &st) != 0 && errno == ENOENT) {
+        int error = 0;
+        if (!makeFolders(dir, error)) {
+            whyNot = "cache folder " + shown + " cannot be created (" + errnoText(error) +
+                     "); running with the cache off (set -o cache_dir= to a writable folder)";
+            return nullptr;
+        }
+        created = true;
+    }
+    if (::lstat(dir.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+        whyNot = "cache folder " + shown +
+                 " is a symbolic link, which atfs refuses (it could "
+                 "point anywhere); running with the cache off (set -o cache_dir= to a real folder)";
+        return nullptr;
+    }
+    auto impl = std::make_unique<Impl>();
+    impl->dir = dir;
+    impl->maxBytes = maxBytes;
+    impl->dirFd = Fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!impl->dirFd || ::fstat(impl->dirFd.get(), &st) != 0) {
+        whyNot = "cache folder " + shown + " cannot be opened (" + errnoText(errno) +
+                 "); running with the cache off";
+        return nullptr;
+    }
+    if (st.st_uid != ::geteuid()) {
+        whyNot = "cache folder " + shown + " belongs to uid " + std::to_string(st.st_uid) +
+                 ", not to this user (" + std::to_string(::geteuid()) +
+                 "); running with the cache off (set -o cache_dir= to a folder of your own)";
+        return nullptr;
+    }
+    if ((st.st_mode & 07777) != 0700) {
+        if (::fchmod(impl->dirFd.get(), 0700) != 0) {
+            whyNot = "cache folder " + shown + " has mode " + modeText(st.st_mode) +
+                     " and cannot be set to 0700 (" + errnoText(errno) +
+                     "); running with the cache off";
+            return nullptr;
+        }
+        if (!created && (st.st_mode & 077) != 0)
+            logLine("cache folder " + shown + " had mode " + modeText(st.st_mode) +
+                    ", readable by others: set to 0700");
+    }
+    impl->learnEntries();
+    return std::unique_ptr<HourCache>(new HourCache(std::move(impl)));
+}
+
+namespace {
+std::unique_ptr<HourCache> openOrThrow(std::filesystem::path dir, uint64_t maxBytes) {
+    std::string whyNot;
+    auto cache = HourCache::open(std::move(dir), maxBytes, whyNot);
+    if (!cache)
+        throw std::runtime_error(whyNot);
+    return cache;
+}
+}  // namespace
+
+HourCache::HourCache(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HourCache::HourCache(std::filesystem::path dir, uint64_t maxBytes)
+    : impl_(std::move(openOrThrow(std::move(dir), maxBytes)->impl_)) {}
+
+HourCache::~HourCache() = default;
+
+std::optional<CachedHour> HourCache::get(const HourKey& key) {
+    auto hour = impl_->load(key);
+    std::lock_guard lock(impl_->mu);
+    ++(hour ? impl_->counts.hits : impl_->counts.misses);
+    return hour;
+}
+
+void HourCache::put(const HourKey& key, std::string_view gzip, std::string_view index) {
+    try {
+        if (gzip.size() != key.gzipSize || key.domain.size() > kMaxDomainBytes || key.hour < 0 ||
+            key.hour > 23) {
+            logLine("cache: not storing " + key.fileName() + ": " + std::to_string(gzip.size()) +
+                    " gzip bytes for a gzip size of " + std::to_string(key.gzipSize));
+            return;
+        }
+        const std::string header = encodeEntryHeader(key, gzip, index);
+        if (header.size() + gzip.size() + index.size() > impl_->maxBytes)
+            return;  // larger than the whole cache (or the cache holds nothing: maxBytes 0)
+        impl_->store(key.fileName(), header, gzip, index);
+    } catch (const std::exception& e) {  // bad_alloc: the cache is only a cache
+        logLine(std::string("cache: an entry is skipped: ") + e.what());
+    }
+}
+
+void HourCache::updateIndex(const HourKey& key, std::string_view index) {
+    try {
+        auto hour = impl_->load(key);
+        if (hour && hour->index != index)
+            put(key, hour->gzip, index);
+    } catch (const std::exception& e) {
+        logLine(std::string("cache: an index update is skipped: ") + e.what());
+    }
+}
+
+CacheCounters HourCache::counters() const {
+    std::lock_guard lock(impl_->mu);
+    return impl_->counts;
+}
+
+const std::filesystem::path& HourCache::dir() const {
+    return impl_->dir;
+}
+
+std::filesystem::path defaultCacheDir() {
+    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && xdg[0] == '/')
+        return std::filesystem::path(xdg) / "atfs";
+    if (const char* home = std::getenv("HOME"); home && home[0] == '/')
+        return std::filesystem::path(home) / ".cache" / "atfs";
+    std::vector<char> buffer(16384);
+    passwd pw{};
+    passwd* found = nullptr;
+    if (::getpwuid_r(::getuid(), &pw, buffer.data(), buffer.size(), &found) == 0 && found &&
+        found->pw_dir && found->pw_dir[0] == '/')
+        return std::filesystem::path(found->pw_dir) / ".cache" / "atfs";
+    return {};
+}
+
+}  // namespace atfs::read
