@@ -120,6 +120,25 @@ TEST_F(HourCacheTest, RoundTrip) {
     EXPECT_EQ(cache.counters().bytes, entryBytes());
 }
 
+TEST(CacheEntry, Crc32IsTheGzipOne) {
+    EXPECT_EQ(crc32Of("123456789"), 0xCBF43926u);  // the CRC-32 check value
+    EXPECT_EQ(crc32Of(""), 0u);
+}
+
+TEST(CacheEntry, HeaderRoundTrip) {
+    HourKey k = key(17, 1234, 99, "0f1e2d3c-aaaa-bbbb-cccc-0123456789ab");
+    const std::string gzip = gzipOf(k), index = "points";
+    const std::string header = encodeEntryHeader(k, gzip, index);
+    ASSERT_EQ(header.size(), kHeaderFixedBytes + k.domain.size());
+    auto parsed = parseEntryHeader(header + gzip);
+    ASSERT_TRUE(parsed);
+    EXPECT_TRUE(sameKey(parsed->key, k));
+    EXPECT_EQ(parsed->fileLength(), header.size() + gzip.size() + index.size());
+    EXPECT_TRUE(partsMatch(*parsed, gzip, index));
+    EXPECT_FALSE(partsMatch(*parsed, gzip, "pointz"));
+    EXPECT_FALSE(parseEntryHeader(header.substr(0, header.size() - 1)));
+}
+
 TEST_F(HourCacheTest, FileNamesAreSafePathComponents) {
     HourKey k = key(0, 10, 1, "../a/b\n\xff.");
     const std::string name = k.fileName();
