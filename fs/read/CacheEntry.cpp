@@ -101,7 +101,8 @@ uint32_t crc32Of(std::string_view bytes) {
 #endif
 }
 
-std::string encodeEntryHeader(const HourKey& key, std::string_view gzip, std::string_view index) {
+std::string encodeEntryHeader(const EntryHeader& h) {
+    const HourKey& key = h.key;
     std::string out;
     out.reserve(kHeaderFixedBytes + key.domain.size());
     out.append(kMagic, sizeof kMagic);
@@ -112,14 +113,24 @@ std::string encodeEntryHeader(const HourKey& key, std::string_view gzip, std::st
     putU64(out, key.count);
     putU64(out, key.size);
     putU64(out, key.gzipSize);
-    putU64(out, gzip.size());
-    putU64(out, index.size());
-    putU32(out, crc32Of(gzip));
-    putU32(out, crc32Of(index));
+    putU64(out, h.gzipLength);
+    putU64(out, h.indexLength);
+    putU32(out, h.gzipCrc);
+    putU32(out, h.indexCrc);
     putU32(out, uint32_t(key.domain.size()));
     out += key.domain;
     putU32(out, crc32Of(out));
     return out;
+}
+
+std::string encodeEntryHeader(const HourKey& key, std::string_view gzip, std::string_view index) {
+    EntryHeader h;
+    h.key = key;
+    h.gzipLength = gzip.size();
+    h.indexLength = index.size();
+    h.gzipCrc = crc32Of(gzip);
+    h.indexCrc = crc32Of(index);
+    return encodeEntryHeader(h);
 }
 
 std::optional<EntryHeader> parseEntryHeader(std::string_view bytes) {

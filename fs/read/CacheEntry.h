@@ -44,6 +44,8 @@ uint32_t crc32Of(std::string_view bytes);
 
 // The header of an entry holding `gzip` and `index` for `key` (whose domain must fit).
 std::string encodeEntryHeader(const HourKey& key, std::string_view gzip, std::string_view index);
+// The header of these fields (headerLength is implied): parseEntryHeader's inverse.
+std::string encodeEntryHeader(const EntryHeader& fields);
 // The header at the front of `bytes` (any bytes): nullopt unless it is whole, of this version,
 // its own CRC matches, and its fields are in range (hour 0..23, gzip length == gzip size).
 std::optional<EntryHeader> parseEntryHeader(std::string_view bytes);
