@@ -165,6 +165,17 @@ struct HourCache::Impl {
         counts.entries = entries.size();
     }
 
+    // Counts whatever is under `name` now, as just used: the file a get read may have been
+    // replaced by a put meanwhile (renames happen under mu, so this sees the last one).
+    void observeLocked(const std::string& name) {
+        struct stat st {};
+        if (::fstatat(dirFd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISREG(st.st_mode))
+            useLocked(name, uint64_t(st.st_size));
+        else
+            forgetLocked(name);
+    }
+
     void forgetLocked(const std::string& name) {
         auto it = entries.find(name);
         if (it == entries.end())
@@ -215,7 +226,7 @@ struct HourCache::Impl {
             logLine("cache entry " + (dir / name).string() + " is corrupt (" + why +
                     "): discarded, the hour is fetched again");
         std::lock_guard lock(mu);
-        forgetLocked(name);
+        observeLocked(name);  // gone, or another mount's new entry
         ++(stale ? counts.stale : counts.corrupt);
     }
 
@@ -239,7 +250,7 @@ std::optional<CachedHour> HourCache::Impl::load(const HourKey& key) {
             if (error != ENOENT)
                 logDebug("cache entry " + (dir / name).string() + ": " + errnoText(error));
             std::lock_guard lock(mu);
-            forgetLocked(name);  // removed or never there (another mount may have evicted it)
+            observeLocked(name);  // removed or never there (another mount may have evicted it)
         }
         return std::nullopt;
     }
@@ -287,7 +298,7 @@ std::optional<CachedHour> HourCache::Impl::load(const HourKey& key) {
     {
         std::lock_guard lock(mu);
         stamp = nextStampLocked();
-        useLocked(name, fileBytes);
+        observeLocked(name);
         evictLocked(0, name);  // an entry another mount wrote may take this view over the bound
     }
     // The use time is the entry's mtime, so the LRU order survives a remount.
