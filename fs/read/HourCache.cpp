@@ -1,9 +1,6 @@
 #include "read/HourCache.h"
 
-#include <dirent.h>
 #include <fcntl.h>
-#include <pwd.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,7 +8,6 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <cstdlib>
 #include <cstring>
 #include <list>
 #include <stdexcept>
@@ -21,40 +17,10 @@
 
 #include "Log.h"
 #include "read/CacheEntry.h"
+#include "read/CacheFolder.h"
 
 namespace atfs::read {
 namespace {
-
-// ".tmp.<pid>.<n>.<entry name>": written, then renamed over the entry name.
-constexpr std::string_view kTempPrefix = ".tmp.";
-constexpr std::string_view kEntrySuffix = ".hour";
-// A write takes milliseconds: a temporary this old is left by a crash even if its pid has
-// been reused since.
-constexpr int64_t kTempMaxAgeSeconds = 600;
-
-class Fd {
-  public:
-    explicit Fd(int fd = -1) : fd_(fd) {}
-    Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-    Fd& operator=(Fd&& o) noexcept {
-        std::swap(fd_, o.fd_);
-        return *this;
-    }
-    ~Fd() {
-        if (fd_ >= 0)
-            ::close(fd_);
-    }
-    int get() const { return fd_; }
-    explicit operator bool() const { return fd_ >= 0; }
-    int release() { return std::exchange(fd_, -1); }
-
-  private:
-    int fd_;
-};
-
-std::string errnoText(int e) {
-    return std::strerror(e);
-}
 
 bool writeAll(int fd, std::string_view bytes) {
     while (!bytes.empty()) {
@@ -86,47 +52,11 @@ bool readAllAt(int fd, char* dst, size_t n, uint64_t at) {
     return true;
 }
 
-bool isTemporary(std::string_view name) {
-    return name.starts_with(kTempPrefix);
-}
-
-// A temporary of a process that is gone (or one so old no write can still be running).
-bool abandonedTemporary(std::string_view name, const struct stat& st) {
-    if (::time(nullptr) - st.st_mtime > kTempMaxAgeSeconds)
-        return true;
-    name.remove_prefix(kTempPrefix.size());
-    const std::string pidText(name.substr(0, name.find('.')));
-    char* end = nullptr;
-    const long pid = std::strtol(pidText.c_str(), &end, 10);
-    if (pidText.empty() || *end != '\0' || pid <= 0)
-        return true;
-    return ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
-}
-
-std::string modeText(mode_t mode) {
-    char text[8];
-    std::snprintf(text, sizeof text, "%04o", unsigned(mode & 07777));
-    return text;
-}
-
-// mkdir -p, 0700 for every folder it creates (the XDG rule for cache folders).
-bool makeFolders(const std::filesystem::path& dir, int& error) {
-    std::filesystem::path sofar;
-    for (const auto& part : dir) {
-        sofar /= part;
-        if (::mkdir(sofar.c_str(), 0700) != 0 && errno != EEXIST) {
-            error = errno;
-            return false;
-        }
-    }
-    return true;
-}
-
 }  // namespace
 
 struct HourCache::Impl {
     std::filesystem::path dir;
-    Fd dirFd;  // every entry is opened relative to it: a folder swapped later is not followed
+    UniqueFd dirFd;  // every entry is opened relative to it: a folder swapped later is not followed
     uint64_t maxBytes = 0;
     std::atomic<uint64_t> tempSequence{0};
 
@@ -239,7 +169,8 @@ struct HourCache::Impl {
 std::optional<CachedHour> HourCache::Impl::load(const HourKey& key) {
     const std::string name = key.fileName();
     // O_NONBLOCK: a FIFO planted under an entry name must not block the read.
-    Fd fd(::openat(dirFd.get(), name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+    UniqueFd fd(
+        ::openat(dirFd.get(), name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
     struct stat st {};
     if (!fd) {
         const int error = errno;
@@ -313,10 +244,9 @@ std::optional<CachedHour> HourCache::Impl::load(const HourKey& key) {
 void HourCache::Impl::store(const std::string& name, const std::string& header,
                             std::string_view gzip, std::string_view index) {
     const uint64_t total = header.size() + gzip.size() + index.size();
-    const std::string temp = std::string(kTempPrefix) + std::to_string(::getpid()) + "." +
-                             std::to_string(tempSequence++) + "." + name;
-    Fd fd(::openat(dirFd.get(), temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-                   0600));
+    const std::string temp = temporaryName(name, tempSequence++);
+    UniqueFd fd(::openat(dirFd.get(), temp.c_str(),
+                         O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!fd) {
         const int error = errno;
         std::lock_guard lock(mu);
@@ -350,43 +280,9 @@ void HourCache::Impl::store(const std::string& name, const std::string& header,
 
 // Removes leftovers of interrupted writes and learns the entries there, oldest use first.
 void HourCache::Impl::learnEntries() {
-    struct Found {
-        std::string name;
-        uint64_t bytes;
-        timespec used;
-    };
-    std::vector<Found> found;
-    Fd listFd(::dup(dirFd.get()));
-    DIR* listing = listFd ? ::fdopendir(listFd.get()) : nullptr;
-    if (listing == nullptr) {
-        logLine("cache folder " + dir.string() + ": cannot list it (" + errnoText(errno) +
-                "): starting with no entries");
-        return;
-    }
-    listFd.release();  // the DIR owns it now
-    while (const dirent* e = ::readdir(listing)) {
-        const std::string name = e->d_name;
-        struct stat st {};
-        if (name == "." || name == ".." ||
-            ::fstatat(dirFd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-            continue;
-        if (isTemporary(name)) {
-            if (abandonedTemporary(name, st))
-                ::unlinkat(dirFd.get(), name.c_str(), 0);
-        } else if (name.ends_with(kEntrySuffix) && S_ISREG(st.st_mode)) {
-            found.push_back({name, uint64_t(st.st_size), st.st_mtim});
-        }
-    }
-    ::closedir(listing);
-    std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
-        if (a.used.tv_sec != b.used.tv_sec)
-            return a.used.tv_sec < b.used.tv_sec;
-        if (a.used.tv_nsec != b.used.tv_nsec)
-            return a.used.tv_nsec < b.used.tv_nsec;
-        return a.name < b.name;
-    });
+    const std::vector<FolderEntry> found = listCacheFolder(dirFd.get(), dir);
     std::lock_guard lock(mu);
-    for (const Found& f : found) {
+    for (const FolderEntry& f : found) {
         useLocked(f.name, f.bytes);
         lastStampNs =
             std::max<int64_t>(lastStampNs, int64_t(f.used.tv_sec) * 1'000'000'000 + f.used.tv_nsec);
@@ -396,56 +292,13 @@ void HourCache::Impl::learnEntries() {
 
 std::unique_ptr<HourCache> HourCache::open(std::filesystem::path dir, uint64_t maxBytes,
                                            std::string& whyNot) {
-    const std::string shown = dir.string();
-    if (dir.empty()) {
-        whyNot =
-            "no cache folder: neither $XDG_CACHE_HOME nor $HOME is set and the user has "
-            "no home; running with the cache off (set -o cache_dir=)";
+    auto folder = openCacheFolder(dir, whyNot);
+    if (!folder)
         return nullptr;
-    }
-    struct stat st {};
-    bool created = false;
-    if (::lstat(dir.c_str(), &st) != 0 && errno == ENOENT) {
-        int error = 0;
-        if (!makeFolders(dir, error)) {
-            whyNot = "cache folder " + shown + " cannot be created (" + errnoText(error) +
-                     "); running with the cache off (set -o cache_dir= to a writable folder)";
-            return nullptr;
-        }
-        created = true;
-    }
-    if (::lstat(dir.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
-        whyNot = "cache folder " + shown +
-                 " is a symbolic link, which atfs refuses (it could "
-                 "point anywhere); running with the cache off (set -o cache_dir= to a real folder)";
-        return nullptr;
-    }
     auto impl = std::make_unique<Impl>();
-    impl->dir = dir;
+    impl->dir = std::move(dir);
+    impl->dirFd = std::move(*folder);
     impl->maxBytes = maxBytes;
-    impl->dirFd = Fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!impl->dirFd || ::fstat(impl->dirFd.get(), &st) != 0) {
-        whyNot = "cache folder " + shown + " cannot be opened (" + errnoText(errno) +
-                 "); running with the cache off";
-        return nullptr;
-    }
-    if (st.st_uid != ::geteuid()) {
-        whyNot = "cache folder " + shown + " belongs to uid " + std::to_string(st.st_uid) +
-                 ", not to this user (" + std::to_string(::geteuid()) +
-                 "); running with the cache off (set -o cache_dir= to a folder of your own)";
-        return nullptr;
-    }
-    if ((st.st_mode & 07777) != 0700) {
-        if (::fchmod(impl->dirFd.get(), 0700) != 0) {
-            whyNot = "cache folder " + shown + " has mode " + modeText(st.st_mode) +
-                     " and cannot be set to 0700 (" + errnoText(errno) +
-                     "); running with the cache off";
-            return nullptr;
-        }
-        if (!created && (st.st_mode & 077) != 0)
-            logLine("cache folder " + shown + " had mode " + modeText(st.st_mode) +
-                    ", readable by others: set to 0700");
-    }
     impl->learnEntries();
     return std::unique_ptr<HourCache>(new HourCache(std::move(impl)));
 }
@@ -508,20 +361,6 @@ CacheCounters HourCache::counters() const {
 
 const std::filesystem::path& HourCache::dir() const {
     return impl_->dir;
-}
-
-std::filesystem::path defaultCacheDir() {
-    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && xdg[0] == '/')
-        return std::filesystem::path(xdg) / "atfs";
-    if (const char* home = std::getenv("HOME"); home && home[0] == '/')
-        return std::filesystem::path(home) / ".cache" / "atfs";
-    std::vector<char> buffer(16384);
-    passwd pw{};
-    passwd* found = nullptr;
-    if (::getpwuid_r(::getuid(), &pw, buffer.data(), buffer.size(), &found) == 0 && found &&
-        found->pw_dir && found->pw_dir[0] == '/')
-        return std::filesystem::path(found->pw_dir) / ".cache" / "atfs";
-    return {};
 }
 
 }  // namespace atfs::read
