@@ -116,8 +116,9 @@ struct HourCache::Impl {
         counts.entries = entries.size();
     }
 
-    // Removes least recently used entries (never `keep`) until `incoming` more bytes for
-    // `keep` fit within maxBytes. Under mu, so two puts cannot both count the same room.
+    // Removes least recently used entries (never `keep`) until `keep` holding `incoming`
+    // bytes (instead of what it holds now) fits within maxBytes. Under mu, so two puts cannot both
+    // count the same room.
     void evictLocked(uint64_t incoming, const std::string& keep) {
         auto kept = entries.find(keep);
         const uint64_t keptBytes = kept == entries.end() ? 0 : kept->second.bytes;
@@ -230,7 +231,9 @@ std::optional<CachedHour> HourCache::Impl::load(const HourKey& key) {
         std::lock_guard lock(mu);
         stamp = nextStampLocked();
         observeLocked(name);
-        evictLocked(0, name);  // an entry another mount wrote may take this view over the bound
+        // An entry another mount wrote may take this view over the bound.
+        if (auto it = entries.find(name); it != entries.end())
+            evictLocked(it->second.bytes, name);
     }
     // The use time is the entry's mtime, so the LRU order survives a remount.
     const timespec times[2] = {{0, UTIME_OMIT}, stamp};
@@ -321,7 +324,12 @@ HourCache::HourCache(std::filesystem::path dir, uint64_t maxBytes)
 HourCache::~HourCache() = default;
 
 std::optional<CachedHour> HourCache::get(const HourKey& key) {
-    auto hour = impl_->load(key);
+    std::optional<CachedHour> hour;
+    try {
+        hour = impl_->load(key);
+    } catch (const std::exception& e) {  // bad_alloc: a miss, the hour is fetched
+        logLine("cache: reading " + key.fileName() + " failed: " + e.what());
+    }
     std::lock_guard lock(impl_->mu);
     ++(hour ? impl_->counts.hits : impl_->counts.misses);
     return hour;

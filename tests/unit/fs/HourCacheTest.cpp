@@ -431,6 +431,28 @@ TEST_F(HourCacheTest, AnotherInstanceRemovingOrReplacingEntries) {
     EXPECT_EQ(second.counters().corrupt, 0u);
 }
 
+TEST_F(HourCacheTest, AnEntryAnotherInstanceWroteCountsOnceRead) {
+    const HourKey a = key(1, 3000), b = key(2, 3000);
+    const uint64_t one = entrySize(a, 0);
+    HourCache first(dir, one + 10);
+    HourCache second(dir, 1 << 20);
+    first.put(a, gzipOf(a), "");
+    second.put(b, gzipOf(b), "");
+    EXPECT_EQ(first.counters().entries, 1u) << "b is not in the first's view until read";
+    ASSERT_TRUE(first.get(b));
+    // Reading b brought the first's view over its bound: a, least recently used, went.
+    EXPECT_EQ(first.counters().entries, 1u);
+    EXPECT_EQ(first.counters().bytes, one);
+    EXPECT_FALSE(fs::exists(dir / a.fileName()));
+}
+
+TEST_F(HourCacheTest, UpdateIndexOfAMissingEntryWritesNothing) {
+    HourCache cache(dir, 1 << 20);
+    cache.updateIndex(key(1, 100), "points");
+    EXPECT_TRUE(fs::is_empty(dir));
+    EXPECT_EQ(cache.counters().writes, 0u);
+}
+
 TEST_F(HourCacheTest, ConcurrentPutsAndGetsServeOnlyWholeEntries) {
     constexpr uint64_t kBound = 200'000;
     HourCache cache(dir, kBound);
