@@ -337,10 +337,12 @@ std::optional<CachedHour> HourCache::get(const HourKey& key) {
 
 void HourCache::put(const HourKey& key, std::string_view gzip, std::string_view index) {
     try {
+        // What parseEntryHeader would refuse: a caller's mistake, never written.
         if (gzip.size() != key.gzipSize || key.domain.size() > kMaxDomainBytes || key.hour < 0 ||
-            key.hour > 23) {
+            key.hour > 23 || key.day < at::Date::earliest() || key.day > at::Date::latest()) {
             logLine("cache: not storing " + key.fileName() + ": " + std::to_string(gzip.size()) +
-                    " gzip bytes for a gzip size of " + std::to_string(key.gzipSize));
+                    " gzip bytes for a gzip size of " + std::to_string(key.gzipSize) +
+                    " (or the key is out of range)");
             return;
         }
         const std::string header = encodeEntryHeader(key, gzip, index);

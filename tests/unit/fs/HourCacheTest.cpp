@@ -446,6 +446,20 @@ TEST_F(HourCacheTest, AnEntryAnotherInstanceWroteCountsOnceRead) {
     EXPECT_FALSE(fs::exists(dir / a.fileName()));
 }
 
+TEST_F(HourCacheTest, AKeyTheHeaderCannotHoldIsNotStored) {
+    HourCache cache(dir, 1 << 20);
+    HourKey wrongSize = key(1, 100);
+    cache.put(wrongSize, gzipOf(wrongSize) + "x", "");
+    HourKey hour24 = key(24, 100);
+    cache.put(hour24, gzipOf(hour24), "");
+    HourKey longDomain = key(1, 100, 1, std::string(kMaxDomainBytes + 1, 'd'));
+    cache.put(longDomain, gzipOf(longDomain), "");
+    HourKey year10000 = key(1, 100);
+    year10000.day = at::Date::latest().plusDays(1);
+    cache.put(year10000, gzipOf(year10000), "");
+    EXPECT_TRUE(fs::is_empty(dir));
+}
+
 TEST_F(HourCacheTest, UpdateIndexOfAMissingEntryWritesNothing) {
     HourCache cache(dir, 1 << 20);
     cache.updateIndex(key(1, 100), "points");
