@@ -11,7 +11,9 @@
 // process removed is a miss, one it replaced is checked like any other. The bound is per
 // process view: each process counts the entries it found at start, wrote, or read, and
 // evicts among those; entries other processes wrote since are not counted until read, so
-// N mounts sharing a folder can hold up to about N times the bound between them.
+// N mounts sharing a folder can hold up to about N times the bound between them. A mount
+// started with a smaller bound evicts down to it at start, whoever wrote the entries
+// (maxBytes 0 stores nothing and empties the folder: -o cache=off should not open one).
 // The format of an entry file is in read/CacheEntry.h.
 #pragma once
 
