@@ -205,6 +205,32 @@ for name in ["2017-07-25.json", "2017-07-25.json.gz", "2017-07-25", "today.json"
     seed(P, name.replace("/", "_"), name)
 seed(P, "invalid-utf8", b"2017-07-\xff.json")
 
+# --- cache_entry: HourCache entry files (fs/read/CacheEntry.h has the layout) ------------
+C = "cache_entry"
+def cache_entry(domain, day, hour, count, size, gzip_bytes, index, version=1):
+    d = domain.encode()
+    head = (b"ATFSHOUR" + struct.pack("<IIiI", version, 80 + len(d), day, hour)
+            + struct.pack("<QQQQQ", count, size, len(gzip_bytes), len(gzip_bytes), len(index))
+            + struct.pack("<III", zlib.crc32(gzip_bytes), zlib.crc32(index), len(d)) + d)
+    return head + struct.pack("<I", zlib.crc32(head)) + gzip_bytes + index
+hour_gz = gz("".join(event(i, "2017-07-10T05:%02d:00.00+0000" % i) + "\n" for i in range(3)))
+seed(C, "entry", cache_entry("account", 17357, 5, 3, 600, hour_gz, b""))
+seed(C, "entry-index", cache_entry("0f1e2d3c-aaaa-bbbb-cccc-0123456789ab", 17357, 23, 3, 600,
+                                   hour_gz, b"\x01" * 40))
+seed(C, "entry-empty-gzip", cache_entry("account", 0, 0, 0, 0, b"", b""))
+seed(C, "entry-truncated", cache_entry("account", 17357, 5, 3, 600, hour_gz, b"ix")[:-1])
+seed(C, "entry-junk", cache_entry("account", 17357, 5, 3, 600, hour_gz, b"ix") + b"junk")
+seed(C, "entry-version-2", cache_entry("account", 17357, 5, 3, 600, hour_gz, b"", version=2))
+seed(C, "entry-hour-24", cache_entry("account", 17357, 24, 3, 600, hour_gz, b""))
+seed(C, "entry-day-10000", cache_entry("account", 2932897, 1, 3, 600, hour_gz, b""))
+seed(C, "entry-domain-257", cache_entry("x" * 257, 17357, 1, 3, 600, b"", b""))
+seed(C, "entry-odd-domain", cache_entry("../\xff/.", 17357, 1, 3, 600, b"", b""))
+flipped = bytearray(cache_entry("account", 17357, 5, 3, 600, hour_gz, b""))
+flipped[100] ^= 1
+seed(C, "entry-flipped-gzip", bytes(flipped))
+seed(C, "header-cut", cache_entry("account", 17357, 5, 3, 600, b"", b"")[:84])
+seed(C, "empty", b"")
+
 # --- printable and bounded_json -------------------------------------------------------
 T = "printable"
 seed(T, "ascii", b"\x78" + b"bad date in start: 2017-02-30")
