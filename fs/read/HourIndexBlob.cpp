@@ -157,6 +157,10 @@ std::shared_ptr<HourIndex> HourIndex::parse(std::string_view blob, std::string_v
             if (in <= last.in || out < last.out ||
                 (out == last.out && !(kind == kKindMember && last.memberStart)))
                 return nullptr;
+            // add() keeps inner points kPointSpan / 2 from every other point; this also bounds
+            // the windows a blob can make parse() allocate (a 32 KiB window packs to ~50 bytes).
+            if ((kind != kKindMember || !last.memberStart) && out - last.out < kPointSpan / 2)
+                return nullptr;
         }
         p.out = out;
         p.in = in;
