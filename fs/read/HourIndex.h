@@ -92,8 +92,11 @@ class HourReader {
     HourReader(const HourReader&) = delete;
     HourReader& operator=(const HourReader&) = delete;
 
-    size_t read(char* dst, size_t n);  // 0 at the hour's end (after every trailer is checked)
-    uint64_t position() const;         // inflated offset within the hour
+    // 0 at the hour's end (after every trailer is checked). The last byte of a member comes
+    // only after its trailer checked out: a caller that reads exactly one member (up to the
+    // next member's `out`) has had it verified whole.
+    size_t read(char* dst, size_t n);
+    uint64_t position() const;  // inflated offset within the hour
 
   private:
     struct Impl;

@@ -170,7 +170,9 @@ struct HourReader::Impl {
                 continue;
             }
             const bool discard = pos < from;
-            if (!discard && got == n)
+            // At a member's end the trailer is checked before its last bytes are handed out,
+            // so a caller that reads one member exactly (the pool) knows it was whole.
+            if (!discard && got == n && pos != limitOut)
                 break;
             char* out = discard ? scratch.get() : dst + got;
             size_t room = discard ? std::min<uint64_t>(kScratch, from - pos) : n - got;

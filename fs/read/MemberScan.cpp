@@ -1,6 +1,6 @@
 #include "read/MemberScan.h"
 
-#include <cstring>
+#include <string.h>  // memmem
 
 #include "read/GzipMember.h"
 
@@ -25,12 +25,11 @@ std::vector<uint64_t> candidates(std::string_view gz) {
     static constexpr char kMagic[] = {'\x1f', '\x8b', '\x08'};
     size_t p = kGzipMinMember;
     while (p < gz.size()) {
-        const void* hit = std::memchr(gz.data() + p, 0x1f, gz.size() - p);
+        const void* hit = memmem(gz.data() + p, gz.size() - p, kMagic, sizeof kMagic);
         if (!hit)
             break;
         p = size_t(static_cast<const char*>(hit) - gz.data());
-        if (gz.size() - p >= sizeof kMagic && std::memcmp(gz.data() + p, kMagic, 3) == 0 &&
-            gzipHeaderLength(gz, p)) {
+        if (gzipHeaderLength(gz, p)) {
             if (found.size() == kMaxCandidates)
                 return {};
             found.push_back(p);

@@ -304,3 +304,28 @@ TEST(HourReader, ConcurrentReadersShareOneIndex) {
     EXPECT_EQ(wrong.load(), 0);
     EXPECT_GT(index->pointCount(), 2u);
 }
+
+// The pool reads one member exactly: its last byte comes only with its trailer checked.
+TEST_P(BothInflaters, ReadingOneMemberChecksItsTrailer) {
+    auto h = hourdata::hour(pieces(3, 300000, 120), 6);
+    const auto members = HourIndex::scan(h.gz, h.plain.size())->members();
+    ASSERT_EQ(members.size(), 3u);
+    const uint64_t length = members[2].out - members[1].out;
+    {
+        HourReader r(h.gz, HourIndex::scan(h.gz, h.plain.size()), members[1].out, GetParam());
+        std::string buf(length, '\0');
+        std::mt19937 rng(1);
+        EXPECT_TRUE(readAll(r, length, rng) ==
+                    std::string_view(h.plain).substr(members[1].out, length));
+    }
+    h.gz[members[2].in - 8] ^= 1;  // member 1's CRC32; ISIZE still adds up
+    const auto index = HourIndex::scan(h.gz, h.plain.size());
+    ASSERT_TRUE(index->membersVerified());
+    EXPECT_TRUE(isIntegrity([&] {
+        HourReader r(h.gz, index, members[1].out, GetParam());
+        std::string buf(length, '\0');
+        size_t got = 0;
+        while (got < length)
+            got += r.read(buf.data() + got, length - got);
+    }));
+}
