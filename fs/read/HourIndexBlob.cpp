@@ -168,9 +168,8 @@ std::shared_ptr<HourIndex> HourIndex::parse(std::string_view blob, std::string_v
         p.memberOut = memberOut;
         p.crc = uint32_t(pcrc);
         if (kind == kKindMember) {
-            if (bits != 0 || memberOut != out || pcrc != 0 || windowLen != 0 || packedLen != 0 ||
-                !gzipHeaderLength(gz, in))
-                return nullptr;
+            if (bits != 0 || memberOut != out || pcrc != 0 || windowLen != 0 || packedLen != 0)
+                return nullptr;  // verified members' headers: membersFit() below
             p.memberStart = true;
             index->members_.push_back(p);
         } else if (kind == kKindInner) {
@@ -190,7 +189,8 @@ std::shared_ptr<HourIndex> HourIndex::parse(std::string_view blob, std::string_v
     // The members: as a scan finds them (verified), or the one piece at 0; none for an empty hour.
     const auto& members = index->members_;
     if (gz.empty()) {
-        if (size != 0 || !index->points_.empty() || !index->membersVerified_)
+        // No bytes: nothing to read (verified when the size is 0 too; else every read fails).
+        if (!index->points_.empty() || index->membersVerified_ != (size == 0))
             return nullptr;
         return index;
     }
