@@ -16,12 +16,19 @@
 
 namespace atfs::read {
 
+struct MemberStart;  // read/MemberScan.h
+
 struct AccessPoint {
     uint64_t out = 0;          // inflated offset within the hour
     uint64_t in = 0;           // offset within the hour's gzip bytes of the first whole byte
     uint8_t bits = 0;          // bits of the byte before `in` that are still to be inflated
     bool memberStart = false;  // a gzip header starts at `in`: no window needed
     std::string window;        // up to 32 KiB of output before `out` (empty at a member start)
+    // Inner points only: where the gzip member holding the point starts (inflated offset), and
+    // the CRC32 of that member's output up to `out`, so a read from here still checks the
+    // member's trailer (CRC32 and ISIZE) at its end.
+    uint64_t memberOut = 0;
+    uint32_t crc = 0;
 };
 
 class HourIndex {
@@ -32,6 +39,9 @@ class HourIndex {
 
     // Member starts of one hour's bytes `gz`, whose inflated size is `size`.
     static std::shared_ptr<HourIndex> scan(std::string_view gz, uint64_t size);
+    // The hour as one piece read front to back, as scan() gives it when the members do not
+    // add up.
+    static std::shared_ptr<HourIndex> onePiece(std::string_view gz, uint64_t size);
     // From serialize()'s bytes (the disk cache); nullptr when they do not parse or do not fit.
     static std::shared_ptr<HourIndex> parse(std::string_view blob, std::string_view gz,
                                             uint64_t size);
@@ -46,10 +56,16 @@ class HourIndex {
     void add(AccessPoint point);
     size_t pointCount() const;
     bool membersVerified() const;  // the scan's member starts added up (else: one piece)
+    uint64_t gzSize() const { return gzSize_; }  // the length of the bytes it was built for
 
   private:
+    static std::shared_ptr<HourIndex> build(std::string_view gz, uint64_t size,
+                                            std::vector<MemberStart> members);
+
     uint64_t size_ = 0;
+    uint64_t gzSize_ = 0;
     bool membersVerified_ = false;
+    std::vector<AccessPoint> members_;  // fixed once built: read without the lock
     mutable std::mutex mu_;
     std::vector<AccessPoint> points_;  // member starts and inner points, by `out`
 };
@@ -60,15 +76,27 @@ class HourIndex {
 // bytes do not inflate to what the index says: a member that does not end where the next
 // one starts, a CRC32/ISIZE mismatch, output past the hour's size, input that runs out.
 // `gz` must outlive the reader.
+//
+// The inflater: ISA-L (at full speed; it cannot stop at a deflate block boundary, so it records
+// no points) from member starts and from points near `from`; zlib (which stops at every block
+// boundary) from a point more than kPointSpan before `from`, recording points up to there,
+// and then ISA-L on from the last of them. Built without ISA-L, or with ATFS_INFLATER=zlib
+// in the environment, or asked for Inflate::Zlib: zlib throughout, recording every point.
+enum class Inflate { Auto, Zlib };
+
 class HourReader {
   public:
-    HourReader(std::string_view gz, std::shared_ptr<HourIndex> index, uint64_t from);
+    HourReader(std::string_view gz, std::shared_ptr<HourIndex> index, uint64_t from,
+               Inflate inflate = Inflate::Auto);
     ~HourReader();
     HourReader(const HourReader&) = delete;
     HourReader& operator=(const HourReader&) = delete;
 
-    size_t read(char* dst, size_t n);  // 0 at the hour's end (after every trailer is checked)
-    uint64_t position() const;         // inflated offset within the hour
+    // 0 at the hour's end (after every trailer is checked). The last byte of a member comes
+    // only after its trailer checked out: a caller that reads exactly one member (up to the
+    // next member's `out`) has had it verified whole.
+    size_t read(char* dst, size_t n);
+    uint64_t position() const;  // inflated offset within the hour
 
   private:
     struct Impl;

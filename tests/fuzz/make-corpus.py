@@ -251,3 +251,32 @@ seed(J, "98e304", b"\x00" + b"98e304")
 seed(J, "1e999", b"\x00" + b"1e999")
 seed(J, "invalid-utf8", b"\x00" + b'"\xff"')
 seed(J, "trailing", b"\x00" + b"{} x")
+
+# --- hour_index: byte 0 flags (1 zlib, 2 size given, 4 blob+gz), 1-4 size, 5-6 from/65536,
+# 7-8 blob length; then the blob (flag 4) and the hour's gzip bytes --------------------------
+H = "hour_index"
+def hour(flags, data, size=0, frm=0, blob=b""):
+    return bytes([flags]) + struct.pack("<IHH", size, frm, len(blob)) + blob + data
+def index_blob(members, size, gz_size, verified=True):
+    """HourIndex::serialize() of member starts only: [(in, out), ...]."""
+    b = b"ATHI" + bytes([1, 1 if verified else 0, 0, 0]) + struct.pack("<QQI", size, gz_size, len(members))
+    for i, o in members:
+        b += struct.pack("<QQQIBBII", o, i, o, 0, 0, 1, 0, 0)
+    return b + struct.pack("<I", zlib.crc32(b))
+big = ("\n".join(event(i, "2017-07-25T10:00:00Z") for i in range(400)) + "\n").encode()
+two = gz(lines[0]) + gz(lines[1], 1)
+seed(H, "one-member", hour(0, gz(batch)))
+seed(H, "one-member-zlib-mid", hour(1, gz(batch), frm=30000))
+seed(H, "two-members-end", hour(0, two, frm=65535))
+seed(H, "many-members", hour(0, b"".join(gz(l, 9) for l in lines), frm=20000))
+seed(H, "stored-with-gzip-inside", hour(0, gz(b"x" * 100 + gz(batch) + b"y" * 100, 0), frm=10000))
+seed(H, "false-split-adds-up", hour(0, gz(b"x" * 100 + b"\0" * 8 + gz(batch) + b"y" * 100, 0)))
+seed(H, "fhcrc-fname", hour(0, b"\x1f\x8b\x08\x0a\0\0\0\0\0\3name\0\0\0" + gz(batch)[10:]))
+seed(H, "wrong-size", hour(2, two, size=len(lines[0]) + len(lines[1]) + 1))
+seed(H, "truncated", hour(0, two[:-5]))
+seed(H, "big-member", hour(0, gz(big * 40), frm=50000))
+seed(H, "empty", hour(0, b""))
+n0, n1 = len(lines[0].encode()), len(lines[1].encode())
+seed(H, "blob-two-members", hour(4, two, blob=index_blob([(0, 0), (len(gz(lines[0])), n0)], n0 + n1, len(two))))
+seed(H, "blob-one-piece", hour(4, two, blob=index_blob([(0, 0)], n0 + n1, len(two), False), frm=40000))
+seed(H, "blob-bad-crc", hour(4, two, blob=index_blob([(0, 0)], n0 + n1, len(two))[:-1] + b"\0"))
