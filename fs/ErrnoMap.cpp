@@ -21,6 +21,10 @@ int errnoFor(at::ErrorKind kind) {
         case at::ErrorKind::Server:
         case at::ErrorKind::Config:
             return EIO;
+        // The service answered something outside the API (a number out of range, a wrong
+        // type): not an I/O fault of the disk or the network.
+        case at::ErrorKind::Protocol:
+            return EPROTO;
     }
     return EIO;
 }
@@ -40,6 +44,8 @@ const char* advice(at::ErrorKind kind) {
             return "check the network and the endpoint; retry";
         case at::ErrorKind::Integrity:
             return "the download was corrupt; retry";
+        case at::ErrorKind::Protocol:
+            return "the service's reply breaks the API; check the endpoint";
         case at::ErrorKind::Server:
             return "the service failed; retry later";
         default:

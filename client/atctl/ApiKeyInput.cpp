@@ -4,32 +4,51 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iostream>
-#include <sstream>
 
 #include "ErrorReport.h"
+#include "at/SecretMemory.h"
 
 namespace atctl {
 namespace {
 
-std::string trim(std::string s) {
+// The key lives in one buffer from the first byte read to the caller: trimmed in place, read
+// with read(2) (no stdio or filebuf buffer keeps a copy), and room reserved up front so no
+// reallocation leaves a copy behind. What is left in spare capacity goes with at::wipe.
+constexpr size_t kMaxKeyBytes = 4096;
+
+void trimInPlace(std::string& s) {
     const char* space = " \t\r\n";
-    auto first = s.find_first_not_of(space);
-    if (first == std::string::npos) {
-        return {};
-    }
-    auto last = s.find_last_not_of(space);
-    return s.substr(first, last - first + 1);
+    const auto last = s.find_last_not_of(space);
+    s.resize(last == std::string::npos ? 0 : last + 1);
+    s.erase(0, std::min(s.size(), s.find_first_not_of(space)));
 }
 
-std::string firstLine(std::istream& in) {
+// The first line of `fd`, read a byte at a time so nothing past it is consumed or buffered.
+std::string firstLine(int fd) {
     std::string line;
-    std::getline(in, line);
-    return trim(line);
+    line.reserve(kMaxKeyBytes);
+    char c;
+    for (;;) {
+        const ssize_t n = ::read(fd, &c, 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0 || c == '\n')
+            break;
+        if (line.size() == kMaxKeyBytes) {
+            at::wipe(line);
+            throw UsageError("the API key is longer than " + std::to_string(kMaxKeyBytes) +
+                             " bytes: check that the input is the key alone");
+        }
+        line += c;
+    }
+    ::explicit_bzero(&c, sizeof c);
+    trimInPlace(line);
+    return line;
 }
 
 // Ctrl-C at the prompt must not leave the terminal without echo.
@@ -62,11 +81,7 @@ std::string promptWithoutEcho() {
     }
     const char prompt[] = "API key: ";
     (void)!::write(tty, prompt, sizeof prompt - 1);
-    std::string key;
-    char c;
-    while (::read(tty, &c, 1) == 1 && c != '\n') {
-        key += c;
-    }
+    std::string key = firstLine(tty);
     if (restore) {
         ::tcsetattr(tty, TCSANOW, &saved);
         ::signal(SIGINT, SIG_DFL);
@@ -74,7 +89,7 @@ std::string promptWithoutEcho() {
     }
     (void)!::write(tty, "\n", 1);
     ::close(tty);
-    return trim(key);
+    return key;
 }
 
 }  // namespace
@@ -82,16 +97,19 @@ std::string promptWithoutEcho() {
 std::string readApiKey(const std::string& apikeyFile) {
     std::string key;
     if (const char* env = std::getenv("ATFS_APIKEY"); env && env[0]) {
-        key = trim(env);
+        key.reserve(std::strlen(env));
+        key = env;
+        trimInPlace(key);
     } else if (!apikeyFile.empty()) {
-        std::ifstream in(apikeyFile);
-        if (!in) {
+        const int fd = ::open(apikeyFile.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
             throw LocalFileError("cannot read API key file " + apikeyFile + ": " +
                                  std::strerror(errno));
         }
-        key = firstLine(in);
+        key = firstLine(fd);
+        ::close(fd);
     } else if (!::isatty(STDIN_FILENO)) {
-        key = firstLine(std::cin);
+        key = firstLine(STDIN_FILENO);
     } else {
         key = promptWithoutEcho();
     }

@@ -45,6 +45,9 @@ std::string adviceFor(const at::ApiError& error) {
                    "--endpoint URL)";
         case at::ErrorKind::Integrity:
             return "try again; if it persists the service is sending corrupt data";
+        case at::ErrorKind::Protocol:
+            return "the endpoint's reply breaks the API (see the field named); check that "
+                   "--endpoint is an Activity Tracker service";
         case at::ErrorKind::Server:
             return "the service failed; try again later";
         case at::ErrorKind::Config:

@@ -18,6 +18,7 @@ enum ExitCode : int {
     kServer = 9,        // 5xx
     kConfig = 10,       // missing, unreadable or world-readable config file
     kLocalFile = 11,    // cannot read an input file or write an output file
+    kProtocol = 12,     // a reply outside the API's contract (number out of range, wrong type)
 };
 
 constexpr int exitCodeFor(at::ErrorKind kind) {
@@ -36,6 +37,8 @@ constexpr int exitCodeFor(at::ErrorKind kind) {
             return kNetwork;
         case at::ErrorKind::Integrity:
             return kIntegrity;
+        case at::ErrorKind::Protocol:
+            return kProtocol;
         case at::ErrorKind::Server:
             return kServer;
         case at::ErrorKind::Config:

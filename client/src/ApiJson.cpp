@@ -27,7 +27,7 @@ ErrorKind kindOfStatus(long status) {
         return ErrorKind::Server;
     if (status >= 400)
         return ErrorKind::BadRequest;
-    return ErrorKind::Integrity;  // 1xx/3xx: not something this API ever answers
+    return ErrorKind::Protocol;  // 1xx/3xx: not something this API ever answers
 }
 
 // A one-line excerpt of a non-JSON error body (a proxy's HTML page, say).
@@ -94,10 +94,10 @@ json parseReply(const std::string& call, const HttpReply& reply) {
     try {
         return parseBoundedJson(reply.body);
     } catch (const JsonTooDeep& e) {
-        throw ApiError(ErrorKind::Integrity, call, int(reply.status),
+        throw ApiError(ErrorKind::Protocol, call, int(reply.status),
                        std::string("reply is not usable JSON: ") + e.what());
     } catch (const json::exception& e) {
-        throw ApiError(ErrorKind::Integrity, call, int(reply.status),
+        throw ApiError(ErrorKind::Protocol, call, int(reply.status),
                        "reply is not JSON: " + excerpt(reply.body));
     }
 }

@@ -1,5 +1,5 @@
 // The service's JSON replies → our types, and error replies → ApiError. Any reply that is
-// not what server/API.md promises becomes ApiError(Integrity), never a crash.
+// not what server/API.md promises becomes ApiError(Protocol), never a crash.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -16,7 +16,7 @@ namespace at {
 // Maps a non-2xx reply: status → ErrorKind, {"error":{"message"}} → the message.
 ApiError errorFromReply(const std::string& call, const HttpReply& reply);
 
-// Parses the body; ApiError(Integrity) naming the call when it is not JSON.
+// Parses the body; ApiError(Protocol) naming the call when it is not JSON.
 nlohmann::json parseReply(const std::string& call, const HttpReply& reply);
 
 // The integer field `key` of `j`, checked to lie in lo..hi; std::runtime_error naming the field
@@ -37,7 +37,7 @@ struct TokenReply {
 };
 TokenReply tokenFromJson(const nlohmann::json& j);
 
-// Runs a decoder over a parsed reply, turning a missing field or wrong type into Integrity.
+// Runs a decoder over a parsed reply, turning a missing field or wrong type into Protocol.
 template <class Decode>
 auto decodeReply(const std::string& call, const HttpReply& reply, Decode decode) {
     const nlohmann::json j = parseReply(call, reply);
@@ -46,7 +46,7 @@ auto decodeReply(const std::string& call, const HttpReply& reply, Decode decode)
     } catch (const ApiError&) {
         throw;
     } catch (const std::exception& e) {
-        throw ApiError(ErrorKind::Integrity, call, int(reply.status),
+        throw ApiError(ErrorKind::Protocol, call, int(reply.status),
                        std::string("unexpected reply: ") + e.what());
     }
 }

@@ -13,9 +13,19 @@
 #include <string>
 
 #include "at/Error.h"
+#include "at/SecretMemory.h"
 
 namespace at {
 namespace {
+
+// The "apikey" string inside a parsed or built config, wiped when the scope ends.
+struct WipeJsonOnExit {
+    nlohmann::json& j;
+    ~WipeJsonOnExit() {
+        if (j.is_object() && j.contains("apikey") && j["apikey"].is_string())
+            wipe(j["apikey"].get_ref<std::string&>());
+    }
+};
 
 [[noreturn]] void fail(const std::string& message) {
     throw ApiError(ErrorKind::Config, "config", 0, message);
@@ -35,9 +45,17 @@ struct Fd {
     }
 };
 
-std::string readAll(int fd, const std::filesystem::path& path) {
+// The text holds the API key: read into room reserved from the file's size (no reallocation
+// leaves a copy behind), the stack buffer wiped on the way out; the caller wipes the text.
+std::string readAll(int fd, const std::filesystem::path& path, size_t sizeHint) {
     std::string text;
+    text.reserve(sizeHint + 1);
     char buf[8192];
+    struct WipeBuf {
+        char* p;
+        size_t n;
+        ~WipeBuf() { ::explicit_bzero(p, n); }
+    } wipeBuf{buf, sizeof buf};
     for (;;) {
         ssize_t n = ::read(fd, buf, sizeof buf);
         if (n < 0 && errno == EINTR) {
@@ -117,7 +135,10 @@ Config loadConfig(const std::filesystem::path& path) {
         fail("config file " + path.string() + " is readable by others (mode " + mode +
              "), but it holds an API key — run chmod 600 " + path.string());
     }
-    nlohmann::json j = nlohmann::json::parse(readAll(file.fd, path), nullptr, false);
+    std::string text = readAll(file.fd, path, size_t(std::max<off_t>(st.st_size, 0)));
+    WipeOnExit wipeText(text);
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    WipeJsonOnExit wipeJson(j);
     if (j.is_discarded() || !j.is_object()) {
         fail("config file " + path.string() + " is not a JSON object — run atctl login");
     }
@@ -156,7 +177,7 @@ void saveConfig(const std::filesystem::path& path, const Config& config) {
         ::chmod(dir.c_str(), 0700);
     }
 
-    nlohmann::json j = {{"endpoint", config.endpoint}, {"apikey", config.apiKey}};
+    nlohmann::json j = {{"endpoint", config.endpoint}, {"apikey", config.apiKey.str()}};
     if (!config.authorizationEndpoint.empty()) {
         j["authorization_endpoint"] = config.authorizationEndpoint;
     }
@@ -175,7 +196,9 @@ void saveConfig(const std::filesystem::path& path, const Config& config) {
     if (!config.spaceGuid.empty()) {
         j["space_guid"] = config.spaceGuid;
     }
-    std::string text = j.dump(2) + "\n";
+    WipeJsonOnExit wipeJson(j);
+    std::string text = j.dump(2);
+    WipeOnExit wipeText(text);
 
     // mkstemp creates the file 0600, so the key is never readable by others, not even briefly.
     std::string tmp = (dir / (path.filename().string() + ".XXXXXX")).string();
@@ -188,6 +211,7 @@ void saveConfig(const std::filesystem::path& path, const Config& config) {
             fail("cannot set mode 0600 on " + tmp + ": " + errnoText());
         }
         writeAll(file.fd, text, tmp);
+        writeAll(file.fd, "\n", tmp);
         if (::fsync(file.fd) != 0) {
             fail("cannot write config file " + tmp + ": " + errnoText());
         }

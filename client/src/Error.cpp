@@ -20,6 +20,8 @@ const char* adviceFor(ErrorKind kind) {
             return "check the endpoint, the network and any proxy settings";
         case ErrorKind::Integrity:
             return "retry; report it if it persists";
+        case ErrorKind::Protocol:
+            return "the endpoint does not speak this API as documented; check the endpoint";
         case ErrorKind::Server:
             return "the service is failing; retry later";
         case ErrorKind::Config:
@@ -60,6 +62,8 @@ const char* errorKindName(ErrorKind kind) {
             return "network error";
         case ErrorKind::Integrity:
             return "integrity error";
+        case ErrorKind::Protocol:
+            return "protocol error";
         case ErrorKind::Server:
             return "server error";
         case ErrorKind::Config:

@@ -218,7 +218,7 @@ HttpReply Http::exchange(const HttpRequest& request) {
     const CURLcode rc = curl_easy_perform(curl);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
     if (state.tooLarge) {
-        throw ApiError(ErrorKind::Integrity, request.method + " " + request.target, 0,
+        throw ApiError(ErrorKind::Protocol, request.method + " " + request.target, 0,
                        "reply larger than " + std::to_string(kMaxReplyBytes >> 20) + " MiB");
     }
     if (rc != CURLE_OK)
@@ -265,8 +265,13 @@ std::optional<int> parseRetryAfter(const std::string& value) {
 }
 
 std::string urlEncode(const std::string& text) {
-    static const char* hex = "0123456789ABCDEF";
     std::string out;
+    appendUrlEncoded(out, text);
+    return out;
+}
+
+void appendUrlEncoded(std::string& out, std::string_view text) {
+    static const char* hex = "0123456789ABCDEF";
     for (unsigned char c : text) {
         if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
             out += char(c);
@@ -276,7 +281,6 @@ std::string urlEncode(const std::string& text) {
             out += hex[c & 15];
         }
     }
-    return out;
 }
 
 }  // namespace at

@@ -162,5 +162,7 @@ std::optional<int> parseRetryAfter(const std::string& value);
 
 // Percent-encodes everything but RFC 3986 unreserved characters (for path segments).
 std::string urlEncode(const std::string& text);
+// The same, appended to `out` (which may have room reserved for it: a secret stays in one buffer).
+void appendUrlEncoded(std::string& out, std::string_view text);
 
 }  // namespace at

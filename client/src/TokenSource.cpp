@@ -47,8 +47,13 @@ void TokenSource::fetchLocked() {
                          : options.authorizationEndpoint + "/oauth/token";
     request.headers = {"Authorization: Basic Y2Y6", "Accept: application/json"};  // "cf:"
     request.contentType = "application/x-www-form-urlencoded";
-    request.body = "grant_type=password&username=apikey&password=" + urlEncode(options.apiKey);
+    // Built in place with room for the encoded key, so no reallocation or temporary leaves a
+    // copy of it behind; libcurl sends this buffer itself (CURLOPT_POSTFIELDS, not COPY).
+    const std::string_view prefix = "grant_type=password&username=apikey&password=";
+    request.body.reserve(prefix.size() + 3 * options.apiKey.size());
     WipeOnExit wipeBody(request.body);
+    request.body = prefix;
+    appendUrlEncoded(request.body, options.apiKey);
 
     // Asking for a token twice is harmless, so every transient failure may be retried.
     RetryBudget budget(options);

@@ -24,6 +24,7 @@ struct Limits {
     std::chrono::seconds idleTimeout{60};    // no byte either way for this long: closed
     std::chrono::seconds headerTimeout{30};  // a whole request header must arrive within this
     unsigned threads = 16;                   // event-loop threads
+    unsigned handlerThreads = 4;             // run the handlers of streamed bodies (ingest)
 };
 
 // Cuts connections whose request header is not complete within the deadline, counted from

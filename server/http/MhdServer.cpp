@@ -1,9 +1,6 @@
 #include "http/MhdServer.h"
 
-#include <arpa/inet.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -11,12 +8,13 @@
 #include <cstdio>
 #include <cstring>
 #include <mutex>
-#include <optional>
 #include <stdexcept>
 
 #include "at/SafeText.h"
-#include "http/BodyDecoder.h"
+#include "http/Exchange.h"
+#include "http/HandlerPool.h"
 #include "http/ListenSocket.h"
+#include "http/MhdConnection.h"
 
 namespace atd::http {
 
@@ -28,8 +26,6 @@ using Clock = std::chrono::steady_clock;
 // until the body ends: up to this much more is read and dropped so the client still gets its
 // 413/400; past it the connection is cut.
 constexpr size_t kMaxDiscardBytes = size_t(4) << 20;
-// Block size of a provided (download) reply: MHD calls the provider when the socket has room.
-constexpr size_t kProviderBlockBytes = size_t(256) << 10;
 
 bool isForm(const std::string& contentType) {
     return contentType.rfind("application/x-www-form-urlencoded", 0) == 0;
@@ -37,25 +33,13 @@ bool isForm(const std::string& contentType) {
 
 }  // namespace
 
-// One request in flight: MHD's con_cls. Freed by the completion callback.
-struct Exchange {
-    Request req;
-    const Route* route = nullptr;
-    Response res;
-    std::optional<BodyDecoder> decoder;
-    Clock::time_point start = Clock::now();
-    bool refused = false;  // res holds the error; the body is dropped
-    bool queued = false;
-    size_t discarded = 0;
-    size_t charged = 0;  // decoded body bytes counted in Impl::buffered
-};
-
 struct MhdServer::Impl {
     const Router& router;
     Limits limits;
     Hooks hooks;
     Tls tls;
     HeaderDeadline deadline;
+    HandlerPool pool;
     MHD_Daemon* daemon = nullptr;
     std::mutex stopMutex;
     std::atomic<unsigned> open{0};
@@ -80,7 +64,8 @@ struct MhdServer::Impl {
           limits(l),
           hooks(std::move(h)),
           tls(std::move(t)),
-          deadline(limits.headerTimeout) {}
+          deadline(limits.headerTimeout),
+          pool(limits.handlerThreads) {}
 
     void refuse(Exchange& ex, int status, const std::string& message) {
         ex.res = Response();
@@ -88,62 +73,19 @@ struct MhdServer::Impl {
         ex.refused = true;
     }
     void admit(MHD_Connection* connection, Exchange& ex);
+    MHD_Result receive(Exchange& ex, const char* data, size_t* size);
+    MHD_Result finish(MHD_Connection* connection, Exchange& ex);
     void runHandler(Exchange& ex);
-    MHD_Result queue(MHD_Connection* connection, Exchange& ex);
+    MHD_Result queue(MHD_Connection* connection, Exchange& ex) {
+        ex.queued = queueReply(connection, ex.res);
+        return ex.queued ? MHD_YES : MHD_NO;
+    }
 };
-
-namespace {
-
-MHD_Result collect(void* cls, MHD_ValueKind kind, const char* key, size_t keySize,
-                   const char* value, size_t valueSize) {
-    auto& req = *static_cast<Request*>(cls);
-    std::string k(key ? key : "", key ? keySize : 0);
-    std::string v(value ? value : "", value ? valueSize : 0);
-    if (kind == MHD_HEADER_KIND) {
-        req.headers.emplace(std::move(k), std::move(v));
-    } else {
-        req.params.emplace(std::move(k), std::move(v));
-    }
-    return MHD_YES;
-}
-
-std::string peerAddress(MHD_Connection* connection) {
-    const auto* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (!info || !info->client_addr)
-        return "";
-    char text[INET6_ADDRSTRLEN] = "";
-    const sockaddr* sa = info->client_addr;
-    if (sa->sa_family == AF_INET) {
-        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, text, sizeof text);
-    } else if (sa->sa_family == AF_INET6) {
-        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, text,
-                  sizeof text);
-    }
-    return text;
-}
-
-ssize_t provide(void* cls, uint64_t pos, char* buf, size_t max) {
-    auto& provider = *static_cast<ContentProvider*>(cls);
-    try {
-        ssize_t n = provider(pos, buf, max);
-        return n > 0 ? n : MHD_CONTENT_READER_END_WITH_ERROR;
-    } catch (...) {
-        return MHD_CONTENT_READER_END_WITH_ERROR;
-    }
-}
-
-void freeProvider(void* cls) {
-    delete static_cast<ContentProvider*>(cls);
-}
-
-}  // namespace
 
 // The header is in: decide before reading a byte of the body.
 void MhdServer::Impl::admit(MHD_Connection* connection, Exchange& ex) {
     auto& req = ex.req;
-    MHD_get_connection_values_n(connection, MHD_HEADER_KIND, collect, &req);
-    MHD_get_connection_values_n(connection, MHD_GET_ARGUMENT_KIND, collect, &req);
-    req.remoteAddr = peerAddress(connection);
+    collectValues(connection, req);
     auto match = router.find(req.method, req.path, req.matches);
     if (!match.route) {
         if (match.pathKnown) {
@@ -212,33 +154,84 @@ void MhdServer::Impl::runHandler(Exchange& ex) {
     }
 }
 
-MHD_Result MhdServer::Impl::queue(MHD_Connection* connection, Exchange& ex) {
-    auto& res = ex.res;
-    if (res.status < 0)
-        res.status = 200;
-    MHD_Response* reply = nullptr;
-    if (res.provider) {
-        auto* provider = new ContentProvider(res.provider);
-        reply = MHD_create_response_from_callback(res.contentLength, kProviderBlockBytes, provide,
-                                                  provider, freeProvider);
-        if (!reply)
-            delete provider;
+// A piece of the body: decoded within the route's cap and the server's budget; a refusal
+// drops the rest.
+MHD_Result MhdServer::Impl::receive(Exchange& ex, const char* data, size_t* size) {
+    const size_t n = *size;
+    *size = 0;
+    if (ex.refused) {
+        ex.discarded += n;
+        return ex.discarded > kMaxDiscardBytes ? MHD_NO : MHD_YES;
+    }
+    auto& d = *ex.decoder;
+    if (charge(ex, d.decodedBytes() + n) && d.feed(data, n) && charge(ex, d.decodedBytes()))
+        return MHD_YES;
+    if (buffered.load() > limits.maxBufferedBytes) {
+        refuse(ex, 503,
+               "atd holds too many large request bodies at once (over " +
+                   std::to_string(limits.maxBufferedBytes >> 20) +
+                   " MiB): nothing was stored, send it again in a few seconds");
+        ex.res.set_header("Retry-After", "5");
+    } else if (d.failure() == BodyDecoder::Failure::TooLarge) {
+        refuse(ex, 413,
+               "the body of " + ex.req.method + " " + ex.route->pattern + " is over the limit of " +
+                   std::to_string(d.maxDecodedBytes()) +
+                   " bytes (counted after inflating): split it into smaller batches");
     } else {
-        reply = MHD_create_response_from_buffer(res.body.size(), res.body.data(),
-                                                MHD_RESPMEM_MUST_COPY);
+        refuse(ex, 400,
+               "the gzip body is corrupt (zlib: " + at::printable(d.why()) +
+                   "): nothing was stored, send it again");
     }
-    if (!reply)
-        return MHD_NO;
-    for (const auto& [key, value] : res.headers) {
-        MHD_add_response_header(reply, key.c_str(), value.c_str());
+    ex.decoder.reset();
+    release(ex);
+    // MHD 0.9.75 takes a reply only once the body has ended; until then the rest is read and
+    // dropped, up to kMaxDiscardBytes.
+    return MHD_YES;
+}
+
+// The body has ended: run the handler and queue its reply. A route with a streamed body (an
+// ingest commits up to 256 MiB) runs on the HandlerPool with the connection suspended, so this
+// event-loop thread keeps serving its other connections; MHD calls back once it is resumed.
+MHD_Result MhdServer::Impl::finish(MHD_Connection* connection, Exchange& ex) {
+    if (ex.dispatched)
+        return ex.handled ? queue(connection, ex) : MHD_YES;
+    if (!ex.refused && !ex.decoder->finish()) {
+        refuse(ex, 400,
+               "the gzip body is truncated or corrupt (zlib: " + at::printable(ex.decoder->why()) +
+                   "): nothing was stored, send it again");
     }
-    MHD_Result ok = MHD_queue_response(connection, unsigned(res.status), reply);
-    MHD_destroy_response(reply);
-    ex.queued = ok == MHD_YES;
-    return ok;
+    if (ex.refused)
+        return queue(connection, ex);
+    if (!ex.route->bigBody()) {
+        runHandler(ex);
+        return queue(connection, ex);
+    }
+    ex.dispatched = true;
+    MHD_suspend_connection(connection);
+    auto job = [this, &ex, connection] {
+        runHandler(ex);
+        ex.handled = true;
+        MHD_resume_connection(connection);
+    };
+    if (!pool.post(job))
+        job();  // the server is stopping: run it here, the connection resumes all the same
+    return MHD_YES;
 }
 
 namespace {
+
+// MHD has the request line: the exchange starts here, so a request MHD refuses itself (header
+// too large, malformed) still reaches onCompleted with its target, peer and start time.
+void* onUriLog(void* /*cls*/, const char* uri, MHD_Connection* connection) {
+    try {
+        auto* ex = new Exchange;
+        ex->req.path = uri ? uri : "";
+        ex->req.remoteAddr = peerAddress(connection);
+        return ex;
+    } catch (...) {
+        return nullptr;  // onRequest makes one
+    }
+}
 
 MHD_Result onRequest(void* cls, MHD_Connection* connection, const char* url, const char* method,
                      const char* /*version*/, const char* data, size_t* size, void** conCls) {
@@ -248,6 +241,10 @@ MHD_Result onRequest(void* cls, MHD_Connection* connection, const char* url, con
         if (!ex) {
             ex = new Exchange;
             *conCls = ex;  // the completion callback frees it
+            ex->req.remoteAddr = peerAddress(connection);
+        }
+        if (!ex->begun) {
+            ex->begun = true;
             m.deadline.headerComplete(connection);
             ex->req.method = method ? method : "";
             ex->req.path = url ? url : "";
@@ -256,61 +253,11 @@ MHD_Result onRequest(void* cls, MHD_Connection* connection, const char* url, con
                 return m.queue(connection, *ex);  // the body is never read
             return MHD_YES;
         }
-        if (*size > 0) {
-            if (ex->refused) {
-                ex->discarded += *size;
-                *size = 0;
-                return ex->discarded > kMaxDiscardBytes ? MHD_NO : MHD_YES;
-            }
-            if (!m.charge(*ex, ex->decoder->decodedBytes() + *size) ||
-                !ex->decoder->feed(data, *size) || !m.charge(*ex, ex->decoder->decodedBytes())) {
-                *size = 0;
-                if (m.buffered.load() > m.limits.maxBufferedBytes) {
-                    m.refuse(*ex, 503,
-                             "atd holds too many large request bodies at once (over " +
-                                 std::to_string(m.limits.maxBufferedBytes >> 20) +
-                                 " MiB): nothing was stored, send it again in a few seconds");
-                    ex->res.set_header("Retry-After", "5");
-                    ex->decoder.reset();
-                    m.release(*ex);
-                    return MHD_YES;
-                }
-                *size = 0;
-                auto& d = *ex->decoder;
-                if (d.failure() == BodyDecoder::Failure::TooLarge) {
-                    m.refuse(*ex, 413,
-                             "the body of " + ex->req.method + " " + ex->route->pattern +
-                                 " is over the limit of " + std::to_string(d.maxDecodedBytes()) +
-                                 " bytes (counted after inflating): split it into smaller "
-                                 "batches");
-                } else {
-                    m.refuse(*ex, 400,
-                             "the gzip body is corrupt (zlib: " + at::printable(d.why()) +
-                                 "): nothing was stored, send it again");
-                }
-                ex->decoder.reset();
-                m.release(*ex);
-                // MHD 0.9.75 takes a reply only once the body has ended; until then the rest
-                // is read and dropped, up to kMaxDiscardBytes.
-                return MHD_YES;
-            }
-            *size = 0;
-            return MHD_YES;
-        }
+        if (*size > 0)
+            return m.receive(*ex, data, size);
         if (ex->queued)
             return MHD_YES;
-        if (!ex->refused) {
-            if (!ex->decoder->finish()) {
-                m.refuse(*ex, 400,
-                         "the gzip body is truncated or corrupt (zlib: " +
-                             at::printable(ex->decoder->why()) +
-                             "): nothing was stored, send it "
-                             "again");
-            } else {
-                m.runHandler(*ex);
-            }
-        }
-        return m.queue(connection, *ex);
+        return m.finish(connection, *ex);
     } catch (...) {
         return MHD_NO;  // an exception must not cross into C: the connection is cut
     }
@@ -327,11 +274,16 @@ void onCompleted(void* cls, MHD_Connection* connection, void** conCls,
     try {
         if (m.hooks.done) {
             int status = ex->res.status < 0 ? 200 : ex->res.status;
-            if (!ex->queued)
+            if (!ex->begun) {
+                status = queuedStatus(connection);  // MHD's own refusal
+                if (status == 0)
+                    status = 499;  // the client left before its header was complete
+            } else if (!ex->queued) {
                 status = ex->refused ? ex->res.status : 499;  // cut before a reply was queued
-            m.hooks.done(Hooks::Done{ex->req, ex->route, status, ex->res.bodyBytes(),
-                                     Clock::now() - ex->start,
-                                     toe == MHD_REQUEST_TERMINATED_COMPLETED_OK, ex->res.body});
+            }
+            m.hooks.done(Hooks::Done{
+                ex->req, ex->route, status, ex->res.bodyBytes(), Clock::now() - ex->start,
+                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK, ex->res.body, !ex->begun});
         }
     } catch (...) {
     }
@@ -392,7 +344,8 @@ int MhdServer::start(const std::string& host, int port) {
     int boundPort = 0;
     bool ipv6 = false;
     int fd = listenSocket(host, port, boundPort, ipv6);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (ipv6)
         flags |= MHD_USE_IPv6;
     const bool tls = !m.tls.certPem.empty();
@@ -407,6 +360,7 @@ int MhdServer::start(const std::string& host, int port) {
         {MHD_OPTION_CONNECTION_LIMIT, intptr_t(m.limits.maxConnections), nullptr},
         {MHD_OPTION_PER_IP_CONNECTION_LIMIT, intptr_t(m.limits.maxConnectionsPerIp), nullptr},
         {MHD_OPTION_CONNECTION_TIMEOUT, intptr_t(m.limits.idleTimeout.count()), nullptr},
+        {MHD_OPTION_URI_LOG_CALLBACK, intptr_t(&onUriLog), &m},
         {MHD_OPTION_NOTIFY_COMPLETED, intptr_t(&onCompleted), &m},
         {MHD_OPTION_NOTIFY_CONNECTION, intptr_t(&onConnection), &m},
     };
@@ -433,6 +387,9 @@ int MhdServer::start(const std::string& host, int port) {
 void MhdServer::stop() {
     std::lock_guard lock(impl_->stopMutex);
     if (impl_->daemon) {
+        // Every handler on the pool resumes its connection first: MHD 0.9.75 aborts the
+        // process when stopped with a connection still suspended.
+        impl_->pool.stop();
         MHD_stop_daemon(impl_->daemon);  // closes the listening socket and every connection
         impl_->daemon = nullptr;
     }

@@ -1,7 +1,8 @@
 // The HTTP(S) server under atd: libmicrohttpd's event loops on a thread pool, bounded by
-// Limits before any route runs. Per request, once its header is in: route lookup (404/405
-// without reading the body), the beforeBody check (authentication), the Content-Encoding and
-// Content-Length checks; then the body is decoded within the route's cap; then the handler.
+// Limits before any route runs; handlers of streamed bodies run on a HandlerPool. Per request, once
+// its header is in: route lookup (404/405 without reading the body), the beforeBody check
+// (authentication), the Content-Encoding and Content-Length checks; then the body is decoded within
+// the route's cap; then the handler.
 #pragma once
 
 #include <chrono>
@@ -31,6 +32,10 @@ struct Hooks {
         std::chrono::steady_clock::duration elapsed;
         bool complete;  // false: the connection ended before the whole reply was sent
         const std::string& replyBody;  // in-memory reply body (empty for a provider)
+        // libmicrohttpd answered the request itself (431 header too large, 413, 400 malformed)
+        // before any route ran: `request` has the raw target and the peer, no method (MHD
+        // 0.9.75 hands its URI log callback the target only) and no headers.
+        bool refusedByMhd;
     };
     std::function<void(const Done&)> done;
     // A message of libmicrohttpd itself (already printable). Must not throw.

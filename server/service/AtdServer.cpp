@@ -143,8 +143,16 @@ http::Hooks AtdServer::Impl::hooks() {
         auto ms = std::chrono::duration<double, std::milli>(d.elapsed).count();
         std::ostringstream line;
         line.precision(1);
-        line << std::fixed << methodAndPath(d.request) << " " << d.status << " " << d.bodyBytes
-             << " B " << ms << " ms" << (d.complete ? "" : " (connection ended early)");
+        if (d.refusedByMhd) {
+            // Its reply is libmicrohttpd's own (see server/API.md): no method, no body of ours.
+            line << std::fixed << "? " << at::printable(d.request.path) << " " << d.status << " "
+                 << ms << " ms from " << at::printable(d.request.remoteAddr, 64)
+                 << (d.status == 499 ? " (connection ended before the header was complete)"
+                                     : " (refused by libmicrohttpd before any route ran)");
+        } else {
+            line << std::fixed << methodAndPath(d.request) << " " << d.status << " " << d.bodyBytes
+                 << " B " << ms << " ms" << (d.complete ? "" : " (connection ended early)");
+        }
         logLine(line.str());
     };
     if (!quiet)
@@ -225,6 +233,7 @@ int AtdServer::bind() {
     if (m.options.metricsPort >= 0) {
         auto metricsLimits = m.limits();
         metricsLimits.threads = 1;
+        metricsLimits.handlerThreads = 1;
         m.metricsHttp = std::make_unique<http::MhdServer>(m.metricsRouter, metricsLimits, m.hooks(),
                                                           http::Tls{});
         m.metricsHttp->start(m.options.metricsHost, m.options.metricsPort);

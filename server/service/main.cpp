@@ -33,7 +33,7 @@ void reportUnservable(const std::filesystem::path& dataDir) {
 int fsck(const std::filesystem::path& dataDir, bool remove) {
     try {
         const auto findings =
-            remove ? atd::removeUnservable(dataDir) : atd::findUnservable(dataDir);
+            remove ? atd::removeFsckFindings(dataDir) : atd::fsckFindings(dataDir);
         for (const auto& f : findings)
             std::printf("%s%s: %s\n", remove ? "removed " : "", f.path.c_str(), f.why.c_str());
         if (findings.empty())
@@ -146,7 +146,9 @@ int main(int argc, char** argv) {
     std::string fsckData;
     bool fsckRemove = false;
     auto* fsckCmd = app.add_subcommand(
-        "fsck", "list day folders outside 1970..9999 and files atd never writes (atd stopped)");
+        "fsck",
+        "list day folders outside 1970..9999, files atd never writes, and orphan hour files a "
+        "crash left (--remove: atd stopped)");
     fsckCmd->add_option("--data", fsckData, "data folder")->required();
     fsckCmd->add_flag("--remove", fsckRemove, "remove what is listed");
 

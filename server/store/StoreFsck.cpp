@@ -1,6 +1,10 @@
 #include "store/StoreFsck.h"
 
 #include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 #include <system_error>
 
 #include "store/DayIndex.h"
@@ -49,7 +53,101 @@ void scanDomain(const fs::path& dataDir, const fs::path& domainDir, std::vector<
     }
 }
 
+void sortByPath(std::vector<FsckFinding>& findings) {
+    std::sort(findings.begin(), findings.end(),
+              [](const FsckFinding& a, const FsckFinding& b) { return a.path < b.path; });
+}
+
+std::optional<std::string> readText(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return std::nullopt;
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Every file a saved session's snapshot holds ("events/DOMAIN/DAY/HH.gN.gz"). A session file
+// atd cannot read is set aside at start with its session, so it holds nothing.
+std::set<std::string> filesHeldBySessions(const fs::path& dataDir) {
+    std::set<std::string> held;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dataDir / "sessions", ec)) {
+        if (entry.path().extension() != ".json")
+            continue;
+        auto text = readText(entry.path());
+        if (!text)
+            continue;
+        auto j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+        if (!j.is_object() || !j.contains("snapshot") || !j["snapshot"].is_object())
+            continue;
+        const auto& segments = j["snapshot"].value("segments", nlohmann::json::array());
+        for (const auto& seg : segments) {
+            if (seg.is_object() && seg.contains("file") && seg["file"].is_string())
+                held.insert(seg["file"].get<std::string>());
+        }
+    }
+    return held;
+}
+
+void scanDayForOrphans(const fs::path& dataDir, const std::string& domain, const fs::path& dayDir,
+                       at::Date date, const std::set<std::string>& held,
+                       std::vector<FsckFinding>& out) {
+    DayIndex index;  // no index.json: nothing of the day was ever committed
+    if (auto text = readText(dayDir / "index.json")) {
+        try {
+            index = DayIndex::fromJson(*text, (dayDir / "index.json").string());
+        } catch (const std::exception&) {
+            return;  // atd refuses the day too; its files are not ours to claim
+        }
+    }
+    std::error_code ec;
+    for (const auto& f : fs::directory_iterator(dayDir, ec)) {
+        const auto leaf = f.path().filename().string();
+        const auto rel = fs::relative(f.path(), dataDir).string();
+        if (leaf.ends_with(".tmp")) {
+            out.push_back({rel, "a temporary file a crash left (never committed)"});
+            continue;
+        }
+        auto name = parseHourFileName(leaf);
+        if (!name)
+            continue;
+        const auto& entry = index.hours[size_t(name->hour)];
+        if (entry && entry->generation == name->generation)
+            continue;
+        if (held.count(hourFileRel(domain, date, name->hour, name->generation)))
+            continue;
+        out.push_back({rel, "an hour file no index or saved session refers to (left by a crash)"});
+    }
+}
+
 }  // namespace
+
+std::vector<FsckFinding> findOrphans(const fs::path& dataDir) {
+    std::vector<FsckFinding> out;
+    const auto held = filesHeldBySessions(dataDir);
+    std::error_code ec;
+    for (const auto& domain : fs::directory_iterator(dataDir / "events", ec)) {
+        const auto name = domain.path().filename().string();
+        if (!domain.is_directory() || !validDomain(name))
+            continue;
+        for (const auto& day : fs::directory_iterator(domain.path(), ec)) {
+            auto date = at::Date::parse(day.path().filename().string());
+            if (day.is_directory() && date)
+                scanDayForOrphans(dataDir, name, day.path(), *date, held, out);
+        }
+    }
+    sortByPath(out);
+    return out;
+}
+
+std::vector<FsckFinding> fsckFindings(const fs::path& dataDir) {
+    auto out = findUnservable(dataDir);
+    auto orphans = findOrphans(dataDir);
+    out.insert(out.end(), orphans.begin(), orphans.end());
+    sortByPath(out);
+    return out;
+}
 
 std::vector<FsckFinding> findUnservable(const fs::path& dataDir) {
     std::vector<FsckFinding> out;
@@ -63,14 +161,13 @@ std::vector<FsckFinding> findUnservable(const fs::path& dataDir) {
             out.push_back({fs::relative(entry.path(), dataDir).string(), "not a domain folder"});
         }
     }
-    std::sort(out.begin(), out.end(),
-              [](const FsckFinding& a, const FsckFinding& b) { return a.path < b.path; });
+    sortByPath(out);
     return out;
 }
 
-std::vector<FsckFinding> removeUnservable(const fs::path& dataDir) {
+std::vector<FsckFinding> removeFsckFindings(const fs::path& dataDir) {
     FolderLock lock(dataDir / "events" / ".lock");
-    auto findings = findUnservable(dataDir);
+    auto findings = fsckFindings(dataDir);
     for (const auto& f : findings) {
         std::error_code ec;
         fs::remove_all(dataDir / f.path, ec);

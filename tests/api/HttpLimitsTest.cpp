@@ -183,6 +183,44 @@ TEST_F(HttpLimits, EndlessHeaderLinesAre431AndTheConnectionCloses) {
     expectAlive();
 }
 
+// libmicrohttpd answers these itself (its own HTML body, see server/API.md) before any route
+// runs; atd's log still names the target, the status, the peer and the time it took.
+TEST_F(HttpLimits, RefusalsOfLibmicrohttpdAreLoggedWithTargetStatusAndPeer) {
+    const std::string pad = "X-Pad: " + std::string(4089, 'a') + "\r\n";
+    std::string huge = "GET /v3/spaces/too-large-header?q=1 HTTP/1.1\r\nHost: x\r\n";
+    for (int i = 0; i < 32; ++i)  // 128 KiB of header lines, over the 64 KiB per connection
+        huge += pad;
+    huge += "\r\n";
+    EXPECT_EQ(sendRaw(atd->port(), huge, "127.0.0.7").status, 431);
+    EXPECT_EQ(
+        sendRaw(atd->port(), "GET /malformed-\xff-header HTTP/1.1\r\nHost: x\r\nNoColon\r\n\r\n",
+                "127.0.0.8")
+            .status,
+        400);
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    auto logged = [&](const std::string& what) {
+        return atd->log().find(what) != std::string::npos;
+    };
+    const std::string tooLarge = "? /v3/spaces/too-large-header?q=1 431 ";
+    const std::string malformed = "? /malformed-\\xff-header 400 ";
+    while ((!logged(tooLarge) || !logged(malformed)) && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(20ms);
+    const std::string log = atd->log();
+    for (const auto& [line, peer] :
+         {std::pair{tooLarge, "from 127.0.0.7"}, std::pair{malformed, "from 127.0.0.8"}}) {
+        const auto at = log.find(line);
+        ASSERT_NE(at, std::string::npos) << line << " not logged:\n" << log;
+        const std::string rest =
+            log.substr(at + line.size(), log.find('\n', at) - at - line.size());
+        EXPECT_NE(rest.find(" ms " + std::string(peer) + " (refused by libmicrohttpd"),
+                  std::string::npos)
+            << rest;
+        // The time from the request line to the reply, not since atd started.
+        EXPECT_LT(std::stod(rest), 60000.0) << rest;
+    }
+    expectAlive();
+}
+
 TEST_F(HttpLimits, GzipBombToEveryRouteWithABodyIs413) {
     const std::string bomb = gzipBomb(1024);  // ~1 MB that inflates to 1 GiB
     ASSERT_LT(bomb.size(), size_t(2) << 20);

@@ -1,7 +1,6 @@
 // Issue 9 under load: slow-loris connections do not starve a normal client, and 64 concurrent
 // downloads and ingests lose nothing. Separate binary (label "load"): these take tens of
-// seconds. ATFS_LOAD_SECONDS sets the concurrent phase (default 20 s; the issue's 60 s fits
-// a nightly run, not the 2-core CI budget).
+// seconds. ATFS_LOAD_SECONDS sets the concurrent phase (default: the issue's 60 s).
 #include <atomic>
 #include <cstdlib>
 #include <random>
@@ -16,9 +15,9 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-// Loopback latency bound for one small request, and for a download's first byte: generous
-// (the machine is shared), a correctness bound, not a speed test.
-constexpr auto kLatencyBound = 2s;
+// The issue's bound for one small request, and for a download's first byte: "none slower than
+// 1 s beyond its transfer time". A correctness bound (is anyone starved?), not a speed test.
+constexpr auto kLatencyBound = 1s;
 
 // `n` events of ~4 KiB on `day`, with random text so the gzip stays near its input's size.
 std::string bulkyEvents(const std::string& day, int n, const std::string& prefix, uint32_t seed) {
@@ -104,7 +103,7 @@ TEST_F(HttpLoad, SlowLorisDoesNotStarveANormalClient) {
 }
 
 TEST_F(HttpLoad, SixtyFourConcurrentDownloadsAndIngestsLoseNothing) {
-    int seconds = 20;
+    int seconds = 60;
     if (const char* env = std::getenv("ATFS_LOAD_SECONDS"))
         seconds = std::max(1, std::atoi(env));
     startAtd({"--quiet"});
@@ -155,6 +154,50 @@ TEST_F(HttpLoad, SixtyFourConcurrentDownloadsAndIngestsLoseNothing) {
     auto status = bodyOf(alice.get("/v3/events?start=2017-07-26&end=2017-07-26"));
     ASSERT_EQ(status["days"].size(), 1u) << status;
     EXPECT_EQ(status["days"][0]["count"].get<uint64_t>(), posted.load());
+}
+
+// An ingest of ~200 MiB takes seconds to commit. With one event-loop thread, the small requests
+// share that thread with it: they are still answered within the bound while it commits (the
+// commit runs on a handler thread, the event loop goes on).
+TEST_F(HttpLoad, SmallRequestsStayAnsweredWhileALargeIngestCommits) {
+    startAtd({"--threads", "1", "--quiet"});
+    Caller alice(atd->port(), kAliceKey, kSpaceDev);
+    const std::string big = bulkyEvents("2017-07-25", 50000, "big-", 3);
+    ASSERT_GT(big.size(), size_t(190) << 20);
+    std::atomic<bool> done{false};
+    int ingestStatus = 0;
+    std::thread ingest([&] {
+        Caller c(atd->port(), kAliceKey, kSpaceDev);
+        c.http.set_read_timeout(300, 0);
+        c.http.set_write_timeout(300, 0);
+        auto res = c.post("/v3/events", big, "application/x-ndjson");
+        ingestStatus = res ? res->status : -1;
+        done = true;
+    });
+    httplib::Client http("127.0.0.1", atd->port());
+    http.set_read_timeout(300, 0);
+    int answered = 0;
+    Clock::duration slowest{};
+    const auto giveUp = Clock::now() + 5min;
+    while (!done && Clock::now() < giveUp) {
+        const auto begin = Clock::now();
+        auto res = http.Get("/v3/spaces", alice.headers());
+        ASSERT_TRUE(res) << httplib::to_string(res.error());
+        EXPECT_EQ(res->status, 200);
+        slowest = std::max(slowest, Clock::now() - begin);
+        ++answered;
+        std::this_thread::sleep_for(20ms);
+    }
+    ingest.join();
+    EXPECT_EQ(ingestStatus, 200);
+    EXPECT_GT(answered, 0);
+    EXPECT_LT(slowest, kLatencyBound)
+        << "slowest small request: "
+        << std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count() << " ms of "
+        << answered;
+    auto status = bodyOf(alice.get("/v3/events?start=2017-07-25&end=2017-07-25"));
+    ASSERT_EQ(status["days"].size(), 1u) << status;
+    EXPECT_EQ(status["days"][0]["count"], 50000);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "at/Error.h"
+#include "at/SecretMemory.h"
 #include "at/Types.h"
 
 namespace at {
@@ -20,7 +21,7 @@ struct ClientOptions {
     // The UAA base the token comes from (AUTHORIZATION_ENDPOINT/oauth/token); empty:
     // endpoint + "/UAALoginServerWAR". discoverEndpoints() finds it.
     std::string authorizationEndpoint;
-    std::string apiKey;     // never logged
+    SecretString apiKey;    // never logged; wiped when the options go
     std::string caCert;     // PEM file; empty: the system store
     bool insecure = false;  // skip TLS verification (self-signed test servers only)
     std::string userAgent = "libatclient/0.1";

@@ -14,7 +14,7 @@ namespace at {
 struct Config {
     std::string endpoint;               // "http://127.0.0.1:8080"
     std::string authorizationEndpoint;  // the UAA base (GET /v2/info); empty: on endpoint
-    std::string apiKey;                 // secret: the file is 0600, never printed
+    SecretString apiKey;                // secret: the file is 0600, never printed
     std::string caCert;                 // optional PEM path
     bool insecure = false;              // only for self-signed test servers
     std::string org;                    // target org name

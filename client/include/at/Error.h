@@ -13,7 +13,8 @@ enum class ErrorKind {
     LimitReached,  // 429 after the retry budget: too many live sessions
     BadRequest,    // 400/413/416: the service's message says why
     Network,       // connect/stall/dropped connection after the retry budget
-    Integrity,     // corrupt gzip, length mismatch, bad JSON reply
+    Integrity,     // corrupt download data: gzip, length or Content-Range mismatch
+    Protocol,      // a reply that breaks the API's contract: not JSON, wrong type, out of range
     Server,        // 5xx after the retry budget
     Config,        // missing endpoint/credentials, unreadable config file
 };

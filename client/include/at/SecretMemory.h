@@ -14,6 +14,35 @@ bool keepOutOfCoreDumps();
 // not drop (explicit_bzero), then empties it.
 void wipe(std::string& secret);
 
+// A string for a secret (the API key in Config and ClientOptions): its bytes are wiped when it
+// is destroyed, assigned over or moved from (a moved-from short string keeps its bytes in
+// place), so every copy that lives in one is gone once the last owner is.
+class SecretString : public std::string {
+  public:
+    SecretString() = default;
+    SecretString(std::string text) : std::string(std::move(text)) { wipe(text); }
+    SecretString(const char* text) : std::string(text) {}
+    SecretString(const SecretString& other) = default;
+    SecretString(SecretString&& other) noexcept : std::string(std::move(other)) { wipe(other); }
+    SecretString& operator=(const SecretString& other) {
+        if (this != &other) {
+            wipe(*this);
+            std::string::operator=(other);
+        }
+        return *this;
+    }
+    SecretString& operator=(SecretString&& other) noexcept {
+        if (this != &other) {
+            wipe(*this);
+            std::string::operator=(std::move(other));
+            wipe(other);
+        }
+        return *this;
+    }
+    ~SecretString() { wipe(*this); }
+    const std::string& str() const { return *this; }
+};
+
 // Wipes a string when it goes out of scope (exceptions included).
 class WipeOnExit {
   public:

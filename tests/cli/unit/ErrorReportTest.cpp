@@ -49,6 +49,7 @@ TEST(ExitCodes, OnePerErrorKind) {
     EXPECT_EQ(atctl::exitCodeFor(at::ErrorKind::Integrity), 8);
     EXPECT_EQ(atctl::exitCodeFor(at::ErrorKind::Server), 9);
     EXPECT_EQ(atctl::exitCodeFor(at::ErrorKind::Config), 10);
+    EXPECT_EQ(atctl::exitCodeFor(at::ErrorKind::Protocol), 12);
 }
 
 }  // namespace

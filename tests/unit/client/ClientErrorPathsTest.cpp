@@ -257,7 +257,7 @@ TEST(ClientCalls, GetIsRetriedWhenTheReplyIsCut) {
     EXPECT_EQ(calls.load(), 2);
 }
 
-TEST(ClientCalls, RepliesThatAreNotTheApiAreIntegrity) {
+TEST(ClientCalls, RepliesThatAreNotTheApiAreProtocolErrors) {
     FakeService fake;
     std::atomic<int> variant{0};
     fake.server().Get("/v3/spaces", [&](const httplib::Request&, httplib::Response& res) {
@@ -274,10 +274,10 @@ TEST(ClientCalls, RepliesThatAreNotTheApiAreIntegrity) {
     for (int i = 0; i < 5; ++i) {
         variant = i;
         const ApiError e = expectApiError([&] { client.spaces(); });
-        EXPECT_EQ(e.kind(), ErrorKind::Integrity) << i << ": " << e.what();
+        EXPECT_EQ(e.kind(), ErrorKind::Protocol) << i << ": " << e.what();
     }
     EXPECT_EQ(expectApiError([&] { client.getSession(Domain{"g1"}, "s-1"); }).kind(),
-              ErrorKind::Integrity);
+              ErrorKind::Protocol);
 }
 
 TEST(ClientCalls, ServiceErrorsMapToKindsWithTheServiceMessage) {

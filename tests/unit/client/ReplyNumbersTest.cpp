@@ -1,5 +1,5 @@
 // Issue 9: the client trusts no number in a reply. Sizes, counts, hours, retention and the
-// token lifetime are range-checked; anything else is an ApiError (Integrity) naming the field,
+// token lifetime are range-checked; anything else is an ApiError (Protocol) naming the field,
 // never a conversion that is undefined behaviour (run under -DATFS_SANITIZE=undefined).
 #include <gtest/gtest.h>
 
@@ -26,7 +26,7 @@ ApiError expectApiError(F f) {
 
 const Domain kSpace{"g1"};
 
-TEST(ReplyNumbers, HostileTokenLifetimesAreIntegrityErrorsNamingTheField) {
+TEST(ReplyNumbers, HostileTokenLifetimesAreProtocolErrorsNamingTheField) {
     for (const char* expiresIn : {"9223372036854775807", "18446744073709551615", "-1", "1e999x",
                                   "98e304", "3600.5", "\"3600\""}) {
         FakeService fake;
@@ -37,7 +37,7 @@ TEST(ReplyNumbers, HostileTokenLifetimesAreIntegrityErrorsNamingTheField) {
         fake.start();
         Client client(fake.options());
         const ApiError e = expectApiError([&] { client.spaces(); });
-        EXPECT_EQ(e.kind(), ErrorKind::Integrity) << expiresIn << ": " << e.what();
+        EXPECT_EQ(e.kind(), ErrorKind::Protocol) << expiresIn << ": " << e.what();
         if (std::string(expiresIn) != "1e999x") {  // that one is not JSON at all
             EXPECT_NE(std::string(e.what()).find("expires_in"), std::string::npos)
                 << expiresIn << ": " << e.what();
@@ -45,7 +45,7 @@ TEST(ReplyNumbers, HostileTokenLifetimesAreIntegrityErrorsNamingTheField) {
     }
 }
 
-TEST(ReplyNumbers, HostileSizesInStatusAndSessionsAreIntegrityErrors) {
+TEST(ReplyNumbers, HostileSizesInStatusAndSessionsAreProtocolErrors) {
     FakeService fake;
     std::atomic<int> variant{0};
     static const char* days[] = {
@@ -82,7 +82,7 @@ TEST(ReplyNumbers, HostileSizesInStatusAndSessionsAreIntegrityErrors) {
         variant = i;
         const ApiError e =
             expectApiError([&] { client.status(kSpace, std::nullopt, std::nullopt, true); });
-        EXPECT_EQ(e.kind(), ErrorKind::Integrity) << i << ": " << e.what();
+        EXPECT_EQ(e.kind(), ErrorKind::Protocol) << i << ": " << e.what();
         EXPECT_NE(std::string(e.what()).find(std::string("\"") + fields[i] + "\""),
                   std::string::npos)
             << i << ": " << e.what();
@@ -90,19 +90,19 @@ TEST(ReplyNumbers, HostileSizesInStatusAndSessionsAreIntegrityErrors) {
     for (int i = 0; i < 3; ++i) {
         variant = i;
         const ApiError e = expectApiError([&] { client.getSession(kSpace, "s-1"); });
-        EXPECT_EQ(e.kind(), ErrorKind::Integrity) << i << ": " << e.what();
+        EXPECT_EQ(e.kind(), ErrorKind::Protocol) << i << ": " << e.what();
         EXPECT_NE(std::string(e.what()).find(sessionFields[i]), std::string::npos)
             << i << ": " << e.what();
     }
-    EXPECT_NE(
-        std::string(expectApiError([&] { client.retention(kSpace); }).what()).find("retention"),
-        std::string::npos);
-    EXPECT_NE(
-        std::string(expectApiError([&] { client.ingest(kSpace, "{}\n"); }).what()).find("accepted"),
-        std::string::npos);
+    const ApiError retention = expectApiError([&] { client.retention(kSpace); });
+    EXPECT_EQ(retention.kind(), ErrorKind::Protocol) << retention.what();
+    EXPECT_NE(std::string(retention.what()).find("retention"), std::string::npos);
+    const ApiError accepted = expectApiError([&] { client.ingest(kSpace, "{}\n"); });
+    EXPECT_EQ(accepted.kind(), ErrorKind::Protocol) << accepted.what();
+    EXPECT_NE(std::string(accepted.what()).find("accepted"), std::string::npos);
 }
 
-TEST(ReplyNumbers, DeepRepliesAreIntegrityErrors) {
+TEST(ReplyNumbers, DeepRepliesAreProtocolErrors) {
     FakeService fake;
     fake.server().Get("/v3/spaces", [](const httplib::Request&, httplib::Response& res) {
         FakeService::replyJson(
@@ -111,7 +111,7 @@ TEST(ReplyNumbers, DeepRepliesAreIntegrityErrors) {
     fake.start();
     Client client(fake.options());
     const ApiError e = expectApiError([&] { client.spaces(); });
-    EXPECT_EQ(e.kind(), ErrorKind::Integrity) << e.what();
+    EXPECT_EQ(e.kind(), ErrorKind::Protocol) << e.what();
     EXPECT_NE(std::string(e.what()).find("64"), std::string::npos) << e.what();
 }
 

@@ -180,6 +180,7 @@ TEST_F(FsTest, ReadFailuresMapToErrnoAndRecover) {
                           Case{at::ErrorKind::NotFound, 404, "download", ENOENT},
                           Case{at::ErrorKind::Network, 0, "download", EIO},
                           Case{at::ErrorKind::Integrity, 0, "download", EIO},
+                          Case{at::ErrorKind::Protocol, 200, "download", EPROTO},
                           Case{at::ErrorKind::Server, 503, "create", EIO}}) {
         backend.failNext(c.call, c.kind, c.status);
         const uint64_t fh = open("account/2017-07-01.json");
