@@ -1,5 +1,8 @@
 #include "at/Gzip.h"
 
+#ifdef ATFS_HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
 #include <zlib.h>
 
 #include <limits>
@@ -9,6 +12,29 @@ namespace at {
 
 // A link-time fact of this library: atgzip is built with ATFS_HAVE_ISAL exactly when its
 // users (atclient, atstore) are, since all of them follow ISAL_FOUND.
+const char* isalErrorText(int rc) {
+#ifdef ATFS_HAVE_ISAL
+    switch (rc) {
+        case ISAL_INVALID_BLOCK:
+            return "invalid deflate block";
+        case ISAL_INVALID_SYMBOL:
+            return "invalid deflate symbol";
+        case ISAL_INVALID_LOOKBACK:
+            return "invalid lookback distance";
+        case ISAL_INVALID_WRAPPER:
+            return "invalid gzip header";
+        case ISAL_INCORRECT_CHECKSUM:
+            return "gzip trailer mismatch (CRC32/ISIZE)";
+        case ISAL_NEED_DICT:
+            return "stream needs a dictionary";
+        default:
+            break;
+    }
+#endif
+    (void)rc;
+    return "isal_inflate failed";
+}
+
 bool isalAvailable() {
 #ifdef ATFS_HAVE_ISAL
     return true;

@@ -10,28 +10,10 @@
 #include <string>
 
 #include "at/Error.h"
+#include "at/Gzip.h"
 
 namespace at {
 namespace {
-
-const char* isalErrorText(int rc) {
-    switch (rc) {
-        case ISAL_INVALID_BLOCK:
-            return "invalid deflate block";
-        case ISAL_INVALID_SYMBOL:
-            return "invalid deflate symbol";
-        case ISAL_INVALID_LOOKBACK:
-            return "invalid lookback distance";
-        case ISAL_INVALID_WRAPPER:
-            return "invalid gzip header";
-        case ISAL_INCORRECT_CHECKSUM:
-            return "gzip trailer mismatch (CRC32/ISIZE)";
-        case ISAL_NEED_DICT:
-            return "stream needs a dictionary";
-        default:
-            return "isal_inflate failed";
-    }
-}
 
 class IsalInflater final : public Inflater {
   public:
@@ -51,7 +33,7 @@ class IsalInflater final : public Inflater {
             const int rc = isal_inflate(state_.get());
             if (rc < 0 || rc == ISAL_NEED_DICT) {
                 throw ApiError(ErrorKind::Integrity, "inflate", 0,
-                               std::string("corrupt gzip data: ") + isalErrorText(rc));
+                               std::string("corrupt gzip data: ") + at::isalErrorText(rc));
             }
             const size_t used = inChunk - state_->avail_in;
             const size_t made = outChunk - state_->avail_out;

@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "at/Error.h"
+#include "at/Gzip.h"
 
 namespace atfs::read {
 namespace {
@@ -19,21 +20,6 @@ constexpr uint64_t kIsalChunk = uint64_t(1) << 30;  // ISA-L counts in uint32_t
 [[noreturn]] void corrupt(const char* why) {
     throw at::ApiError(at::ErrorKind::Integrity, "inflate", 0,
                        std::string("corrupt gzip data: ") + why);
-}
-
-const char* isalErrorText(int rc) {
-    switch (rc) {
-        case ISAL_INVALID_BLOCK:
-            return "invalid deflate block";
-        case ISAL_INVALID_SYMBOL:
-            return "invalid deflate symbol";
-        case ISAL_INVALID_LOOKBACK:
-            return "invalid lookback distance";
-        case ISAL_INCORRECT_CHECKSUM:
-            return "gzip trailer mismatch (CRC32/ISIZE)";
-        default:
-            return "isal_inflate failed";
-    }
 }
 
 class IsalCursor final : public DeflateCursor {
@@ -82,7 +68,7 @@ class IsalCursor final : public DeflateCursor {
         s.avail_out = outChunk;
         const int rc = isal_inflate(&s);
         if (rc != ISAL_DECOMP_OK)
-            corrupt(isalErrorText(rc));
+            corrupt(at::isalErrorText(rc));
         const size_t made = outChunk - s.avail_out;
         if (s.block_state == ISAL_BLOCK_FINISH) {
             finished_ = true;
