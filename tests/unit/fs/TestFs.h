@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
 
@@ -49,7 +50,9 @@ class FsTest : public ::testing::Test {
         options.tag = "atfs host=test pid=1 mnt=/m";
     }
 
+    // Created at first use, which may be from several reader threads at once.
     TrailFs& fs() {
+        std::lock_guard lk(fsMu_);
         if (!fs_)
             fs_ = std::make_unique<TrailFs>(backend, options);
         return *fs_;
@@ -117,6 +120,7 @@ class FsTest : public ::testing::Test {
 
     MemoryBackend backend;
     FsOptions options;
+    std::mutex fsMu_;
     std::unique_ptr<TrailFs> fs_;
 };
 
