@@ -81,14 +81,16 @@ class RangeDownloads : public ::testing::Test {
         return ranges_;
     }
 
-    FakeService fake_;
-    ClientOptions options_ = fake_.options();
-    std::unique_ptr<Client> client_;
+    // What the handlers use is declared before fake_, so it outlives the server's threads
+    // (members are destroyed in reverse order: TSan saw body_ freed under a reply).
     std::string body_ = test::randomBytes(3 << 20, 21);
     long cutFirstAfter_ = -1;
     long stallFirstAfter_ = -1;
     std::mutex mutex_;
     std::vector<std::string> ranges_;
+    FakeService fake_;
+    ClientOptions options_ = fake_.options();
+    std::unique_ptr<Client> client_;
 };
 
 TEST_F(RangeDownloads, AsksABoundedRangeAndEndsThere) {
