@@ -20,6 +20,9 @@ namespace {
 
 // The "apikey" string inside a parsed or built config, wiped when the scope ends.
 struct WipeJsonOnExit {
+    explicit WipeJsonOnExit(nlohmann::json& json) : j(json) {}
+    WipeJsonOnExit(const WipeJsonOnExit&) = delete;
+    WipeJsonOnExit& operator=(const WipeJsonOnExit&) = delete;
     nlohmann::json& j;
     ~WipeJsonOnExit() {
         if (j.is_object() && j.contains("apikey") && j["apikey"].is_string())
