@@ -81,6 +81,24 @@ std::string renderMetrics(const MetricsInput& in) {
     w.counter("atfs_session_queue_waits_total", s.gateWaits,
               "session creations that queued for a slot (max_sessions)");
     w.counter("atfs_files_opened_total", s.filesOpened, "data files opened");
+    const read::CacheCounters& d = in.read.cache;
+    w.gauge("atfs_disk_cache_bytes", double(d.bytes), "bytes in the disk cache of hours");
+    w.gauge("atfs_disk_cache_max_bytes", double(in.read.cacheMaxBytes),
+            "the disk cache's bound (0: off)");
+    w.counter("atfs_disk_cache_hits_total", d.hits, "hours read from the disk cache");
+    w.counter("atfs_disk_cache_misses_total", d.misses, "hours not in the disk cache");
+    w.counter("atfs_disk_cache_corrupt_total", d.corrupt,
+              "disk cache entries that failed their check (deleted, fetched again)");
+    w.counter("atfs_disk_cache_stale_total", d.stale,
+              "disk cache entries whose hour changed on the service (late events)");
+    w.counter("atfs_disk_cache_evictions_total", d.evictions,
+              "disk cache entries removed to stay under cache_size");
+    const read::EngineCounters& e = in.read.engine;
+    w.counter("atfs_engine_hours_fetched_total", e.hoursFetched,
+              "hours fetched with a Range request on a session");
+    w.counter("atfs_engine_range_bytes_total", e.rangeBytes, "gzip bytes fetched by Range");
+    w.counter("atfs_engine_fallbacks_total", e.fallbacks,
+              "files sent back to the sequential path: the service's bytes disagreed with the map");
     w.gauge("atfs_memory_used_bytes", double(in.memoryUsed), "memory held by read windows");
     w.gauge("atfs_memory_budget_bytes", double(in.memoryBudget),
             "memory all read windows may hold (memory_budget)");

@@ -19,9 +19,10 @@ namespace atfs {
 
 struct TrailFs::OpenFile {
     uint64_t ino = 0;
-    std::unique_ptr<FileStream> stream;  // data files of the past
-    std::unique_ptr<LiveFile> live;      // data files that include today: they grow
-    std::string content;                 // control files: a snapshot taken at open
+    std::unique_ptr<read::ReadEngine> engine;  // data files of the past, hour map known
+    std::unique_ptr<FileStream> stream;        // data files of the past, sizes unknown
+    std::unique_ptr<LiveFile> live;            // data files that include today: they grow
+    std::string content;                       // control files: a snapshot taken at open
 };
 
 namespace {
@@ -50,11 +51,20 @@ TrailFs::TrailFs(Backend& backend, FsOptions options)
                 options_.gateTimeout,
                 options_.limitRetryBudget,
                 options_.tag},
-      streamCtx_{observed_, leaseCtx_, budget_, stats_} {
+      streamCtx_{observed_, leaseCtx_, budget_, stats_},
+      pool_(options_.inflateThreads),
+      engineCtx_{streamCtx_, pool_, nullptr, options_.lookAheadBytes} {
     streamCtx_.budgetTimeout = options_.budgetTimeout;
     streamCtx_.windowBytes = options_.windowBytes;
     streamCtx_.skipAhead = options_.skipAhead;
     streamCtx_.failureEcho = options_.failureEcho;
+    if (options_.diskCache) {
+        std::string whyNot;
+        hourCache_ = read::HourCache::open(options_.cacheDir, options_.cacheBytes, whyNot);
+        if (!hourCache_)
+            logLine(whyNot + "; reading on without a disk cache");
+        engineCtx_.cache = hourCache_.get();
+    }
 }
 
 TrailFs::~TrailFs() {
@@ -258,6 +268,13 @@ int TrailFs::open(uint64_t ino, int flags, OpenResult& out) {
                 file->live = openLive(*node, std::move(plan));
                 return 0;
             }
+            if (options_.readEngine && known) {
+                auto index = cache_.index(node->domain, options_.today());
+                file->engine = read::ReadEngine::open(engineCtx_, node->domain, node->path, plan,
+                                                      *index, node->file.format);
+                if (file->engine)
+                    return 0;
+            }
             file->stream = std::make_unique<FileStream>(streamCtx_, node->domain, node->path,
                                                         std::move(plan), node->file.format,
                                                         /*kernelCaches=*/!out.directIo);
@@ -286,6 +303,15 @@ ssize_t TrailFs::read(uint64_t fh, uint64_t offset, size_t n, char* buf,
     }
     if (file->live)
         return readLive(*file, offset, n, buf, cancelled);
+    if (file->engine) {
+        const auto started = std::chrono::steady_clock::now();
+        const ssize_t r = file->engine->read(offset, buf, n, cancelled);
+        stats_.readSeconds.observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        if (r > 0)
+            stats_.bytesOut += uint64_t(r);
+        return r;
+    }
     if (!file->stream) {
         if (offset >= file->content.size())
             return 0;
@@ -317,6 +343,8 @@ void TrailFs::abandon(uint64_t fh) {
             return;
         file = it->second;
     }
+    if (file->engine)
+        file->engine->abandon();
     if (file->stream)
         file->stream->abandon();
 }
@@ -330,6 +358,10 @@ void TrailFs::release(uint64_t fh) {
             return;
         file = std::move(it->second);
         handles_.erase(it);
+    }
+    if (file->engine) {
+        file->engine->abandon();  // fetches still running stop now, not at their end
+        file->engine->close();
     }
     if (file->stream) {
         file->stream->abandon();  // a download still running stops now, not at its end
@@ -370,6 +402,10 @@ void TrailFs::shutdown() {
         open.swap(handles_);
     }
     for (auto& [fh, file] : open) {
+        if (file->engine) {
+            file->engine->abandon();
+            file->engine->close();
+        }
         if (file->stream)
             file->stream->close();
         if (file->live)
@@ -377,6 +413,19 @@ void TrailFs::shutdown() {
     }
     // What is still live: sessions of streams inside a read, and deletes that failed earlier.
     reaper_.drain(options_.unmountDeleteTimeout);
+}
+
+ReadStatus TrailFs::readStatus() const {
+    ReadStatus r;
+    if (hourCache_) {
+        r.diskCache = true;
+        r.cacheDir = hourCache_->dir().string();
+        r.cacheMaxBytes = options_.cacheBytes;
+        r.cache = hourCache_->counters();
+    }
+    r.inflateThreads = pool_.threads();
+    r.engine = read::engineCounters();
+    return r;
 }
 
 std::string TrailFs::renderControl(ControlKind kind) {
@@ -387,7 +436,7 @@ std::string TrailFs::renderControl(ControlKind kind) {
             return renderStats(stats_, budget_.used(), budget_.total());
         case ControlKind::Metrics:
             return renderMetrics({stats_, budget_.used(), budget_.total(),
-                                  options_.maxSessionsPerDomain, live_.snapshot()});
+                                  options_.maxSessionsPerDomain, live_.snapshot(), readStatus()});
         case ControlKind::Status: {
             std::shared_ptr<const at::SpaceList> spaces;
             try {
@@ -396,7 +445,7 @@ std::string TrailFs::renderControl(ControlKind kind) {
                 reportError("status", ".atfs/status.json", "", e);
             }
             return renderStatus(backend_.endpoint(), spaces.get(), cache_.state(),
-                                options_.maxSessionsPerDomain, options_.tag);
+                                options_.maxSessionsPerDomain, options_.tag, readStatus());
         }
     }
     return "{}\n";

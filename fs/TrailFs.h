@@ -23,7 +23,11 @@
 #include "MemoryBudget.h"
 #include "MetadataCache.h"
 #include "ObservedBackend.h"
+#include "ReadStatus.h"
 #include "Stats.h"
+#include "read/HourCache.h"
+#include "read/InflatePool.h"
+#include "read/ReadEngine.h"
 #include "session/LiveSessions.h"
 #include "session/SessionGate.h"
 
@@ -44,7 +48,16 @@ struct FsOptions {
     // retrying what is left for at most unmountDeleteTimeout.
     std::chrono::milliseconds deleteRetry{1000};
     std::chrono::milliseconds unmountDeleteTimeout{20000};
-    std::string tag;             // "atfs host=H pid=P mnt=M"
+    // The read engine (fs/read): past files are fetched by hour, inflated on `inflateThreads`
+    // (0: one per CPU), and kept in the disk cache at cacheDir up to cacheBytes. The mount
+    // turns the disk cache on (-o cache); tests turn it on with a folder of their own.
+    bool readEngine = true;
+    bool diskCache = false;
+    std::string cacheDir;
+    uint64_t cacheBytes = 2048ull << 20;
+    unsigned inflateThreads = 0;
+    uint64_t lookAheadBytes = 64ull << 20;  // per sequential reader, from memoryBudget
+    std::string tag;                        // "atfs host=H pid=P mnt=M"
     std::string accountProject;  // X-Auth-Project-Id for account calls; empty: the first space
     std::function<at::Date()> today = [] { return at::Date::todayUtc(); };
 };
@@ -126,6 +139,7 @@ class TrailFs {
                    bool forReading = false);
     std::shared_ptr<const Node> add(const Node& dir, const std::string& name, Node node);
     std::string renderControl(ControlKind kind);
+    ReadStatus readStatus() const;
     std::unique_ptr<LiveFile> openLive(const Node& node, std::vector<Segment> plan);
     ssize_t readLive(OpenFile& file, uint64_t offset, size_t n, char* buf,
                      const FileStream::Cancelled& cancelled);
@@ -152,6 +166,9 @@ class TrailFs {
     SessionReaper reaper_{observed_, live_, stats_, ReaperTiming{options_.deleteRetry}};
     LeaseContext leaseCtx_;
     StreamContext streamCtx_;
+    std::unique_ptr<read::HourCache> hourCache_;  // nullptr: off, or its folder was refused
+    read::InflatePool pool_;
+    read::EngineContext engineCtx_;
     std::function<void(uint64_t)> invalidate_;
     const int64_t mountTime_ = std::time(nullptr);
     std::atomic<uint64_t> freedInodes_{0};
