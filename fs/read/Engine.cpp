@@ -45,7 +45,8 @@ Engine::Engine(EngineContext& ctx, at::Domain domain, std::string file, std::vec
       plan_(std::move(plan)),
       map_(std::move(map)),
       source_(ctx_, domain_, file_, plan_, map_),
-      hours_(map_.pieces().size()) {}
+      hours_(map_.pieces().size()),
+      memos_(map_.pieces().size()) {}
 
 Engine::~Engine() {
     close();
@@ -148,6 +149,14 @@ int Engine::ensureHour(size_t i, const Call& c, std::string& why) {
     lk.lock();
     HourState& h = hours_[i];
     if (r == 0) {
+        HourMemo& memo = memos_[i];
+        if (memo.index && memo.gzCrc == loaded.gzCrc && map_.format() == Format::Json) {
+            // The same bytes as before it was dropped: what was learned about them holds.
+            loaded.index = memo.index;
+            loaded.verified = loaded.verified || memo.verified;
+            loaded.indexed = memo.indexed;
+            loaded.splits = blockSplits(*loaded.index, loaded.verified);
+        }
         loaded.gen = h.gen + 1;
         loaded.lastUse = ++tick_;
         loaded.st = HourState::St::Ready;
@@ -174,6 +183,7 @@ int Engine::loadHour(size_t i, const Call& c, std::string& why, HourState& h) {
     if (!h.index)
         h.index = HourIndex::scan(*gz, p.size);
     h.gz = gz;
+    h.gzCrc = crcOf(*gz);
     h.fromNetwork = !f.fromCache;
     h.inCache = f.fromCache;
     h.pointsSaved = h.inCache ? h.index->pointCount() : 0;

@@ -86,6 +86,7 @@ class Engine : public ReadEngine {
     std::mutex mu_;
     std::condition_variable cv_;
     std::vector<HourState> hours_;
+    std::vector<HourMemo> memos_;  // per piece, once dropped
     std::map<std::pair<size_t, uint64_t>, std::shared_ptr<Block>> blocks_;  // by (piece, start)
     uint64_t tick_ = 0;
     uint64_t nextSeq_ = 0;  // where the last read ended

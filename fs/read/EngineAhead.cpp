@@ -167,9 +167,14 @@ void Engine::queueIndexUpdate(size_t i) {
 
 void Engine::evictHours(size_t keep) {
     size_t ready = 0;
-    for (const HourState& h : hours_)
-        ready += h.st == HourState::St::Ready;
-    while (ready > sizes::kHoursKept) {
+    uint64_t bytes = 0;
+    for (const HourState& h : hours_) {
+        if (h.st == HourState::St::Ready) {
+            ready++;
+            bytes += h.gz->size();
+        }
+    }
+    while (ready > sizes::kMinHoursKept && bytes > sizes::kGzipKeptBytes) {
         size_t victim = SIZE_MAX;
         for (size_t i = 0; i < hours_.size(); ++i) {
             const HourState& h = hours_[i];
@@ -181,6 +186,9 @@ void Engine::evictHours(size_t keep) {
         if (victim == SIZE_MAX)
             return;
         queueIndexUpdate(victim);
+        HourState& v = hours_[victim];
+        bytes -= v.gz->size();
+        memos_[victim] = HourMemo{v.index, v.gzCrc, v.verified, v.indexed};
         const uint64_t gen = hours_[victim].gen;
         std::string failed = std::move(hours_[victim].failed);
         hours_[victim] = HourState{};

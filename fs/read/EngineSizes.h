@@ -33,10 +33,15 @@ constexpr uint64_t kSequentialSlack = 2 << 20;
 // arrive late, a small backward seek) and then dropped.
 constexpr uint64_t kKeepBehind = 1 << 20;
 
-// Hours whose gzip bytes (and index, with its 32 KiB windows) a file keeps in memory: the one
-// being read, the one fetched ahead, and a few that random reads return to. ~5 MB each on
-// the 1 GB day; an hour dropped is read again from the disk cache (or fetched again).
-constexpr size_t kHoursKept = 4;
+// Gzip bytes of its hours a file keeps in memory: the hour being read, the one fetched ahead,
+// and those random reads return to (~5 MB an hour on the 1 GB day: about 6 of its hours).
+// An hour dropped is read again from the disk cache (or fetched again). At least
+// kMinHoursKept are kept whatever their size (the reader's and the one ahead).
+constexpr uint64_t kGzipKeptBytes = 32 << 20;
+constexpr size_t kMinHoursKept = 2;
+// An hour's index (its access points, with their 32 KiB windows: ~3 % of its inflated size
+// once indexed) outlives its gzip bytes, so an hour read again starts from its points at once;
+// the bytes read again must have the same CRC32 for it to be used.
 
 // How often a wait (for another thread's download, an indexing pass, a block) checks whether
 // the read was interrupted or the file abandoned: abandon() answers well within a second.

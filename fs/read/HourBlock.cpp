@@ -1,5 +1,7 @@
 #include "read/HourBlock.h"
 
+#include <zlib.h>
+
 #include <algorithm>
 
 #include "at/Error.h"
@@ -63,6 +65,16 @@ bool inflateRange(const std::string& gz, const std::shared_ptr<HourIndex>& index
         why = e.what();
         return false;
     }
+}
+
+uint32_t crcOf(const std::string& gz) {
+    uLong crc = crc32(0, nullptr, 0);
+    for (size_t at = 0; at < gz.size();) {  // crc32 takes a uInt length
+        const size_t n = std::min<size_t>(gz.size() - at, 1u << 30);
+        crc = crc32(crc, reinterpret_cast<const Bytef*>(gz.data() + at), uInt(n));
+        at += n;
+    }
+    return uint32_t(crc);
 }
 
 bool indexHour(const std::string& gz, const std::shared_ptr<HourIndex>& index, std::string& why) {

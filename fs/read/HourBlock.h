@@ -32,6 +32,16 @@ struct HourState {
     std::set<uint64_t> checked;    // not verified yet: member blocks whose trailers checked out
     std::string failed;            // why its bytes disagree with the map (then: fallback)
     uint64_t lastUse = 0;
+    uint32_t gzCrc = 0;  // CRC32 of gz
+};
+
+// What an hour dropped from memory leaves behind: its index and checks, for bytes read again
+// with the same CRC32.
+struct HourMemo {
+    std::shared_ptr<HourIndex> index;
+    uint32_t gzCrc = 0;
+    bool verified = false;
+    bool indexed = false;
 };
 
 struct Block {
@@ -59,6 +69,7 @@ uint64_t longestInterval(const std::vector<uint64_t>& splits, uint64_t size);
 bool inflateRange(const std::string& gz, const std::shared_ptr<HourIndex>& index, uint64_t start,
                   uint64_t end, std::string& out, std::string& why);
 // The zlib pass over the whole hour: checks every member and records points.
+uint32_t crcOf(const std::string& gz);
 bool indexHour(const std::string& gz, const std::shared_ptr<HourIndex>& index, std::string& why);
 
 }  // namespace atfs::read

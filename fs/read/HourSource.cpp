@@ -68,6 +68,11 @@ int HourSource::useSession(size_t seg, std::string& id, std::string& why,
     leaseFree_.wait(lk, [&] { return !lease_ || leaseSeg_ == seg || users_ == 0; });
     if (lease_ && leaseSeg_ != seg) {
         // To the reaper's thread: no DELETE under our lock; the slot goes to the next lease.
+        // At most one of this file's deletes in flight, so the service sees at most one
+        // session more than the file uses (as FileStream).
+        if (!deleting_.empty())
+            ctx_.stream.leases.reaper.awaitTried(deleting_);
+        deleting_ = lease_.id();
         ctx_.stream.leases.reaper.releaseLater(lease_.release(&slot_));
     }
     if (!lease_) {
