@@ -1,0 +1,428 @@
+#include "read/Engine.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "Log.h"
+#include "read/EngineSizes.h"
+#include "read/EngineStats.h"
+#include "read/InflatePool.h"
+
+namespace atfs::read {
+
+EngineAtomics& engineAtomics() {
+    static EngineAtomics a;
+    return a;
+}
+
+EngineCounters engineCounters() {
+    const EngineAtomics& a = engineAtomics();
+    EngineCounters c;
+    c.filesOpened = a.filesOpened;
+    c.fallbacks = a.fallbacks;
+    c.hoursFetched = a.hoursFetched;
+    c.hoursFromCache = a.hoursFromCache;
+    c.rangeBytes = a.rangeBytes;
+    return c;
+}
+
+std::unique_ptr<ReadEngine> ReadEngine::open(EngineContext& ctx, at::Domain domain,
+                                             std::string file, std::vector<Segment> plan,
+                                             const DayIndex& index, Format format) {
+    auto map = OffsetMap::build(plan, index, format);
+    if (!map)
+        return nullptr;
+    engineAtomics().filesOpened++;
+    return std::make_unique<Engine>(ctx, std::move(domain), std::move(file), std::move(plan),
+                                    std::move(*map));
+}
+
+Engine::Engine(EngineContext& ctx, at::Domain domain, std::string file, std::vector<Segment> plan,
+               OffsetMap map)
+    : ctx_(ctx),
+      domain_(std::move(domain)),
+      file_(std::move(file)),
+      plan_(std::move(plan)),
+      map_(std::move(map)),
+      source_(ctx_, domain_, file_, plan_, map_),
+      hours_(map_.pieces().size()),
+      memos_(map_.pieces().size()) {}
+
+Engine::~Engine() {
+    close();
+}
+
+bool Engine::interrupted(const Call& c) const {
+    return epoch_.load() != c.epoch || (c.cancelled && *c.cancelled && (*c.cancelled)());
+}
+
+bool Engine::waitPoll(std::unique_lock<std::mutex>& lk, const Call& c) {
+    cv_.wait_for(lk, sizes::kWaitPoll);
+    return !interrupted(c);
+}
+
+ssize_t Engine::read(uint64_t offset, char* buf, size_t n, const FileStream::Cancelled& cancelled) {
+    if (fallback_)
+        return fallbackRead(offset, buf, n, cancelled);
+    if (offset >= map_.size() || n == 0)
+        return 0;
+    const Call c{&cancelled, epoch_.load()};
+    const bool seq = noteRead(offset, n);
+    size_t got = 0;
+    int r = 0;
+    std::string why;
+    size_t piece = 0;
+    while (got < n && offset + got < map_.size()) {
+        const uint64_t at = offset + got;
+        piece = map_.locate(at);
+        const HourPiece& p = map_.pieces()[piece];
+        const uint64_t inHour = at - p.fileOffset;
+        const size_t want = std::min<uint64_t>(n - got, p.length(map_.format()) - inHour);
+        size_t copied = 0;
+        r = readPiece(piece, inHour, buf + got, want, seq, c, why, copied);
+        got += copied;
+        if (r != 0 || copied == 0)
+            break;
+    }
+    if (r == kMismatch) {
+        startFallback(piece, why);
+        // What this call copied was verified; the rest comes from the sequential path.
+        return got ? ssize_t(got) : fallbackRead(offset, buf, n, cancelled);
+    }
+    if (seq && !interrupted(c))
+        lookAhead(offset + got);
+    {
+        std::lock_guard lk(mu_);
+        trim();
+    }
+    storeHours();
+    if (r < 0 && got == 0)
+        return r;
+    return ssize_t(got);
+}
+
+int Engine::readPiece(size_t i, uint64_t inHour, char* dst, size_t want, bool seq, const Call& c,
+                      std::string& why, size_t& copied) {
+    if (int r = ensureHour(i, c, why); r != 0)
+        return r;
+    if (map_.format() == Format::JsonGz) {
+        std::shared_ptr<const std::string> gz;
+        {
+            std::lock_guard lk(mu_);
+            gz = hours_[i].gz;
+        }
+        if (!gz)
+            return 0;  // dropped meanwhile: the caller's next round loads it again
+        copied = std::min<uint64_t>(want, gz->size() - inHour);
+        std::memcpy(dst, gz->data() + inHour, copied);
+        return 0;
+    }
+    std::shared_ptr<Block> b;
+    if (int r = blockFor(i, inHour, seq, c, why, b); r != 0)
+        return r;
+    copied = std::min<uint64_t>(want, b->end - inHour);
+    std::memcpy(dst, b->data.data() + (inHour - b->start), copied);
+    return 0;
+}
+
+int Engine::ensureHour(size_t i, const Call& c, std::string& why) {
+    std::unique_lock lk(mu_);
+    for (;;) {
+        HourState& h = hours_[i];
+        if (!h.failed.empty()) {
+            why = h.failed;
+            return kMismatch;
+        }
+        if (h.st == HourState::St::Ready) {
+            h.lastUse = ++tick_;
+            return 0;
+        }
+        if (h.st == HourState::St::Absent)
+            break;
+        if (!waitPoll(lk, c))
+            return -EINTR;
+    }
+    hours_[i].st = HourState::St::Loading;
+    lk.unlock();
+    HourState loaded;
+    const int r = loadHour(i, c, why, loaded);
+    lk.lock();
+    HourState& h = hours_[i];
+    if (r == 0) {
+        HourMemo& memo = memos_[i];
+        if (memo.index && memo.gzCrc == loaded.gzCrc && map_.format() == Format::Json) {
+            // The same bytes as before it was dropped: what was learned about them holds.
+            loaded.index = memo.index;
+            loaded.verified = loaded.verified || memo.verified;
+            loaded.indexed = memo.indexed;
+            loaded.splits = blockSplits(*loaded.index, loaded.verified);
+        }
+        loaded.gen = h.gen + 1;
+        loaded.lastUse = ++tick_;
+        loaded.st = HourState::St::Ready;
+        h = std::move(loaded);
+        evictHours(i);
+    } else {
+        h.st = HourState::St::Absent;
+        if (r == kMismatch)
+            h.failed = why;
+    }
+    cv_.notify_all();
+    return r;
+}
+
+int Engine::loadHour(size_t i, const Call& c, std::string& why, HourState& h) {
+    const HourPiece& p = map_.pieces()[i];
+    FetchedHour f;
+    const FileStream::Cancelled cancelled = [this, &c] { return interrupted(c); };
+    if (int r = source_.fetch(p, f, why, cancelled); r != 0)
+        return r;
+    auto gz = std::make_shared<const std::string>(std::move(f.gzip));
+    if (f.fromCache && !f.index.empty())
+        h.index = HourIndex::parse(f.index, *gz, p.size);
+    if (!h.index)
+        h.index = HourIndex::scan(*gz, p.size);
+    h.gz = gz;
+    h.gzCrc = crcOf(*gz);
+    h.fromNetwork = !f.fromCache;
+    h.inCache = f.fromCache;
+    h.pointsSaved = h.inCache ? h.index->pointCount() : 0;
+    // The cache checked its entry (CRC32, status sizes) and holds only verified hours.
+    h.verified = f.fromCache;
+    if (map_.format() == Format::JsonGz && !h.verified) {
+        // Raw bytes are served as they are: member headers and trailers adding up to the
+        // status's sizes is the check, and a full inflate where they do not.
+        h.verified = h.index->membersVerified() || indexHour(*gz, h.index, why);
+        if (!h.verified)
+            return kMismatch;
+        h.toStore = true;
+    }
+    h.splits = blockSplits(*h.index, h.verified);
+    return 0;
+}
+
+std::shared_ptr<Block> Engine::findBlock(size_t i, uint64_t off) {
+    auto it = blocks_.upper_bound({i, off});
+    if (it == blocks_.begin())
+        return nullptr;
+    --it;
+    if (it->first.first != i || off >= it->second->end)
+        return nullptr;
+    return it->second;
+}
+
+int Engine::blockFor(size_t i, uint64_t off, bool seq, const Call& c, std::string& why,
+                     std::shared_ptr<Block>& out) {
+    std::unique_lock lk(mu_);
+    for (;;) {
+        if (auto b = findBlock(i, off)) {
+            if (b->ready) {
+                b->lastUse = ++tick_;
+                out = b;
+                return 0;
+            }
+            if (b->failed) {
+                why = hours_[i].failed;
+                return kMismatch;
+            }
+            if (!waitPoll(lk, c))
+                return -EINTR;
+            continue;
+        }
+        HourState& h = hours_[i];
+        if (!h.failed.empty()) {
+            why = h.failed;
+            return kMismatch;
+        }
+        if (h.st != HourState::St::Ready) {  // dropped meanwhile
+            lk.unlock();
+            if (int r = ensureHour(i, c, why); r != 0)
+                return r;
+            lk.lock();
+            continue;
+        }
+        const uint64_t size = map_.pieces()[i].size;
+        auto [start, end] = intervalOf(h.splits, size, off);
+        const bool tooLong = end - start > sizes::kMaxMemberBlock;
+        if ((!h.verified && (!seq || tooLong)) || (tooLong && !h.indexed)) {
+            // A random read needs the whole hour checked (and points to start from); so
+            // does a member too long to hold whole.
+            if (int r = indexInPool(i, lk, c, why); r != 0)
+                return r;
+            continue;
+        }
+        if (!seq && end - start > 2 * sizes::kBlockBytes && h.verified) {
+            // A random read inflates one block around it, not the whole span between points.
+            start = std::max(start, off / sizes::kBlockBytes * sizes::kBlockBytes);
+            end = std::min(end, start + sizes::kBlockBytes);
+        }
+        auto b = std::make_shared<Block>();
+        b->piece = i;
+        b->start = start;
+        b->end = end;
+        b->ahead = seq;
+        blocks_[{i, start}] = b;
+        auto gz = h.gz;
+        auto index = h.index;
+        const uint64_t gen = h.gen;
+        lk.unlock();
+        // The reader's own block, on its own thread: it would wait for it anyway. Drawn from
+        // the budget when it can be (waiting its bound), inflated either way.
+        const bool held = ctx_.stream.budget.acquire(end - start, ctx_.stream.budgetTimeout);
+        std::string failure, data;
+        const bool ok = inflateRange(*gz, index, start, end, data, failure);
+        lk.lock();
+        b->data = std::move(data);
+        b->held = held ? end - start : 0;
+        finishBlock(b, gen, ok, failure);
+        if (!ok) {
+            why = failure;
+            return kMismatch;
+        }
+    }
+}
+
+void Engine::finishBlock(const std::shared_ptr<Block>& b, uint64_t gen, bool ok,
+                         const std::string& why) {
+    HourState& h = hours_[b->piece];
+    if (ok) {
+        b->ready = true;
+        if (h.gen == gen && h.st == HourState::St::Ready && !h.verified) {
+            h.checked.insert(b->start);
+            if (h.checked.size() >= h.splits.size())
+                markVerified(h);
+        }
+    } else {
+        b->failed = true;
+        if (h.failed.empty())
+            h.failed = why;
+    }
+    cv_.notify_all();
+}
+
+void Engine::markVerified(HourState& h) {
+    h.verified = true;
+    h.checked.clear();
+    h.splits = blockSplits(*h.index, true);
+    if (h.fromNetwork && !h.inCache)
+        h.toStore = true;
+}
+
+int Engine::indexInPool(size_t i, std::unique_lock<std::mutex>& lk, const Call& c,
+                        std::string& why) {
+    startIndex(i);
+    while (hours_[i].indexing) {
+        if (!waitPoll(lk, c))
+            return -EINTR;
+    }
+    if (!hours_[i].failed.empty()) {
+        why = hours_[i].failed;
+        return kMismatch;
+    }
+    return 0;
+}
+
+void Engine::startIndex(size_t i) {
+    HourState& h = hours_[i];
+    if (h.indexing || h.indexed || closing_)
+        return;
+    h.indexing = true;
+    tasks_++;
+    ctx_.pool.submit([this, i, gz = h.gz, index = h.index, gen = h.gen] {
+        std::string why;
+        const bool ok = indexHour(*gz, index, why);
+        {
+            std::lock_guard lk(mu_);
+            HourState& h = hours_[i];
+            if (h.gen == gen) {
+                h.indexing = false;
+                if (ok) {
+                    h.indexed = true;
+                    markVerified(h);
+                } else if (h.failed.empty()) {
+                    h.failed = why;
+                }
+            }
+            tasks_--;
+            cv_.notify_all();
+        }
+    });
+}
+
+ssize_t Engine::fallbackRead(uint64_t offset, char* buf, size_t n,
+                             const FileStream::Cancelled& cancelled) {
+    FileStream* fb = nullptr;
+    {
+        std::lock_guard lk(fbMu_);
+        fb = fb_.get();
+    }
+    return fb ? fb->read(offset, buf, n, cancelled) : -EIO;
+}
+
+void Engine::startFallback(size_t piece, const std::string& why) {
+    {
+        std::lock_guard lk(fbMu_);
+        if (fb_)
+            return;
+        const HourPiece& p = map_.pieces()[piece];
+        logLine(file_ + ": hour " + at::HourStamp{p.day, p.hour}.str() +
+                " does not match the service's status (" + why +
+                "); reading the file "
+                "sequentially from here on");
+        fb_ = std::make_unique<FileStream>(ctx_.stream, domain_, file_, plan_, map_.format());
+        engineAtomics().fallbacks++;
+        fallback_ = true;
+    }
+    source_.release();
+}
+
+void Engine::abandon() {
+    epoch_++;
+    source_.abandon();
+    {
+        std::lock_guard lk(fbMu_);
+        if (fb_)
+            fb_->abandon();
+    }
+    std::lock_guard lk(mu_);
+    cv_.notify_all();
+}
+
+int Engine::sessionsCreated() const {
+    std::lock_guard lk(fbMu_);
+    return source_.sessionsCreated() + (fb_ ? fb_->sessionsCreated() : 0);
+}
+
+void Engine::close() {
+    {
+        std::unique_lock lk(mu_);
+        if (closed_)
+            return;
+        closing_ = true;
+        prefetchCv_.notify_all();
+    }
+    source_.abandon();  // a fetch-ahead in progress stops
+    if (prefetcher_.joinable())
+        prefetcher_.join();
+    {
+        std::unique_lock lk(mu_);
+        cv_.wait(lk, [&] { return tasks_ == 0; });
+    }
+    storeHours(/*all=*/true);
+    {
+        std::lock_guard lk(mu_);
+        while (!blocks_.empty())
+            dropBlock(blocks_.begin());
+        hours_.assign(hours_.size(), HourState{});
+        closed_ = true;
+    }
+    source_.release();
+    {
+        std::lock_guard lk(fbMu_);
+        if (fb_)
+            fb_->close();
+    }
+    ctx_.stream.leases.reaper.settle();
+}
+
+}  // namespace atfs::read

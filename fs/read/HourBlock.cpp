@@ -1,0 +1,99 @@
+#include "read/HourBlock.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+
+#include "at/Error.h"
+#include "read/EngineSizes.h"
+
+namespace atfs::read {
+
+std::vector<uint64_t> blockSplits(const HourIndex& index, bool verified) {
+    std::vector<uint64_t> splits;
+    if (!verified) {
+        for (const AccessPoint& m : index.members())
+            splits.push_back(m.out);
+    } else {
+        for (uint64_t off : index.pointOffsets())
+            if (splits.empty() || off - splits.back() >= sizes::kBlockBytes / 2)
+                splits.push_back(off);
+    }
+    if (splits.empty() || splits.front() != 0)
+        splits.insert(splits.begin(), 0);
+    return splits;
+}
+
+std::pair<uint64_t, uint64_t> intervalOf(const std::vector<uint64_t>& splits, uint64_t size,
+                                         uint64_t off) {
+    auto it = std::upper_bound(splits.begin(), splits.end(), off);
+    const uint64_t start = *std::prev(it);
+    return {start, it == splits.end() ? size : *it};
+}
+
+uint64_t longestInterval(const std::vector<uint64_t>& splits, uint64_t size) {
+    uint64_t longest = 0;
+    for (size_t i = 0; i < splits.size(); ++i)
+        longest = std::max(longest, (i + 1 < splits.size() ? splits[i + 1] : size) - splits[i]);
+    return longest;
+}
+
+bool inflateRange(const std::string& gz, const std::shared_ptr<HourIndex>& index, uint64_t start,
+                  uint64_t end, std::string& out, std::string& why) {
+    try {
+        HourReader reader(gz, index, start);
+        out.resize(end - start);
+        size_t got = 0;
+        while (got < out.size()) {
+            const size_t r = reader.read(out.data() + got, out.size() - got);
+            if (r == 0) {
+                why = "its bytes inflate to " + std::to_string(start + got) + " bytes, not " +
+                      std::to_string(index->size());
+                return false;
+            }
+            got += r;
+        }
+        if (end == index->size()) {
+            char probe;
+            if (reader.read(&probe, 1) != 0) {
+                why = "its bytes inflate past its size";
+                return false;
+            }
+        }
+        return true;
+    } catch (const at::ApiError& e) {
+        why = e.what();
+        return false;
+    }
+}
+
+uint32_t crcOf(const std::string& gz) {
+    uLong crc = crc32(0, nullptr, 0);
+    for (size_t at = 0; at < gz.size();) {  // crc32 takes a uInt length
+        const size_t n = std::min<size_t>(gz.size() - at, 1u << 30);
+        crc = crc32(crc, reinterpret_cast<const Bytef*>(gz.data() + at), uInt(n));
+        at += n;
+    }
+    return uint32_t(crc);
+}
+
+bool indexHour(const std::string& gz, const std::shared_ptr<HourIndex>& index, std::string& why) {
+    try {
+        HourReader reader(gz, index, 0, Inflate::Zlib);
+        std::string scratch(256 << 10, '\0');
+        uint64_t total = 0;
+        while (const size_t r = reader.read(scratch.data(), scratch.size()))
+            total += r;
+        if (total != index->size()) {
+            why = "its bytes inflate to " + std::to_string(total) + " bytes, not " +
+                  std::to_string(index->size());
+            return false;
+        }
+        return true;
+    } catch (const at::ApiError& e) {
+        why = e.what();
+        return false;
+    }
+}
+
+}  // namespace atfs::read
