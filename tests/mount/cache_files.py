@@ -10,6 +10,7 @@ import zlib
 MAGIC = b"ATFSHOUR"
 VERSION = 1
 HEADER_FIXED = 80  # kHeaderFixedBytes: the fixed fields, the domain's length and the header CRC
+MAX_DOMAIN = 256  # kMaxDomainBytes
 TEMP_PREFIX = ".tmp."  # CacheFolder's temporaryName(): a write in flight
 
 
@@ -64,7 +65,7 @@ def parse_entry(raw):
     gzip_crc, index_crc, domain_length = struct.unpack_from("<III", raw, 64)
     if version != VERSION:
         raise ValueError("version %d" % version)
-    if header_length != HEADER_FIXED + domain_length or header_length > len(raw):
+    if domain_length > MAX_DOMAIN or header_length != HEADER_FIXED + domain_length or header_length > len(raw):
         raise ValueError("header length %d" % header_length)
     (header_crc,) = struct.unpack_from("<I", raw, header_length - 4)
     if zlib.crc32(raw[: header_length - 4]) != header_crc:
