@@ -10,6 +10,7 @@ are counted by the mount's stats.json and by a CountingProxy in front of atd."""
 
 import json
 import os
+import subprocess
 import threading
 import time
 import unittest
@@ -181,6 +182,27 @@ class CacheTest(ReadPatterns, MountTestCase):
 
         eventually(entry)
         return read_entry(path)  # the error, if it never became valid
+
+    # --- the options ----------------------------------------------------------------
+
+    def test_options_their_defaults_and_bad_values(self):
+        atfs = find_bin("atfs", "ATFS_BIN")
+        usage = subprocess.run([atfs, "--print-options=usage"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(usage.returncode, 0, usage.stderr)
+        lines = {line.split()[0]: line for line in usage.stdout.splitlines() if line.strip()}
+        for name, default in [("cache=on|off", "[on]"), ("cache_size=MIB", "[2048]"), ("inflate_threads=N", "[0]")]:
+            self.assertIn(name, lines, usage.stdout)
+            self.assertTrue(lines[name].endswith(default), lines[name])
+        self.assertIn("cache_dir=PATH", lines, usage.stdout)
+        mountpoint = os.path.join(self.world.tmp, "never-mounted")
+        os.makedirs(mountpoint, exist_ok=True)
+        for bad in ("cache=maybe", "cache_size=0", "cache_size=many", "inflate_threads=-1"):
+            done = subprocess.run([atfs, mountpoint, "-f", "-o", bad], capture_output=True, text=True, timeout=30)
+            self.assertEqual(done.returncode, 2, (bad, done.stderr))
+            errors = done.stderr.strip().splitlines()
+            self.assertEqual(len(errors), 1, (bad, done.stderr))
+            self.assertIn("bad option " + bad, errors[0])
+        self.assertFalse(os.path.ismount(mountpoint))
 
     # --- 1. a second read creates no session --------------------------------------
 
