@@ -94,6 +94,8 @@ std::string renderMetrics(const MetricsInput& in) {
         w.sample("atfs_live_sessions", n, "domain=\"" + labelValue(domain) + "\"");
     w.histogram("atfs_read_duration_seconds", s.readSeconds,
                 "time to answer one read of a data file");
+    w.histogram("atfs_session_queue_wait_seconds", s.queueWaitSeconds,
+                "time a reader waited in line for a session slot (max_sessions)");
     w.histogram("atfs_download_first_byte_seconds", s.firstByteSeconds,
                 "time from a download request to its first byte");
     return w.take();

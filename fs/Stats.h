@@ -24,6 +24,8 @@ struct Stats {
     // One read() of a data file, from the kernel's request to the reply: mostly the wait for
     // the download, so the bounds reach from a window hit to a stalled service.
     Histogram readSeconds{0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30};
+    // A wait in line for a session slot (max_sessions), from queueing to the slot or giving up.
+    Histogram queueWaitSeconds{0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
     // A download request to its first byte: the service's latency as a reader feels it.
     Histogram firstByteSeconds{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 };

@@ -23,6 +23,7 @@
 #include "MemoryBudget.h"
 #include "MetadataCache.h"
 #include "ObservedBackend.h"
+#include "ReadWatch.h"
 #include "Stats.h"
 #include "session/LiveSessions.h"
 #include "session/SessionGate.h"
@@ -108,6 +109,7 @@ class TrailFs {
     Stats& stats() { return stats_; }
     uint64_t memoryUsed() const { return budget_.used(); }
     LiveSessions& live() { return live_; }
+    ReadWatch& readWatch() { return watch_; }  // Ops tells it who opens and reads
     const FsOptions& options() const { return options_; }
 
   private:
@@ -159,6 +161,8 @@ class TrailFs {
     std::mutex handlesMu_;
     std::unordered_map<uint64_t, std::shared_ptr<OpenFile>> handles_;
     uint64_t nextFh_ = 1;
+    // Last: its thread calls abandon(), so it stops before anything else goes.
+    ReadWatch watch_{[this](uint64_t fh) { abandon(fh); }};
 };
 
 }  // namespace atfs
