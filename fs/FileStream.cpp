@@ -388,7 +388,9 @@ void FileStream::dropStream() {
 }
 
 void FileStream::closeSession(bool keepSlot) {
-    dropStream();
+    // The session goes to the reaper before the stream is dropped: a cancelled download's
+    // transfer thread may take up to a second to notice (curl's progress callback), and
+    // the DELETE need not wait for it.
     // No DELETE runs under the stream's mutex. Reading on, the reaper's thread deletes it
     // while the next session is created (the service may see one more session for a moment;
     // holding every consumed one until the read ends would pile up one per segment);
@@ -402,6 +404,7 @@ void FileStream::closeSession(bool keepSlot) {
         ctx_.leases.reaper.releaseLater(lease_.release(&slot_));
     } else if (lease_)
         released_.push_back(lease_.release());
+    dropStream();
     if (!keepSlot)
         slot_.reset();
 }
