@@ -80,6 +80,8 @@ std::string renderMetrics(const MetricsInput& in) {
     w.counter("atfs_skip_aheads_total", s.skips, "forward seeks reached by reading on");
     w.counter("atfs_session_queue_waits_total", s.gateWaits,
               "session creations that queued for a slot (max_sessions)");
+    w.counter("atfs_session_limit_waits_total", s.limitWaits,
+              "429s of the service's session limit waited out as Retry-After says");
     w.counter("atfs_files_opened_total", s.filesOpened, "data files opened");
     w.gauge("atfs_memory_used_bytes", double(in.memoryUsed), "memory held by read windows");
     w.gauge("atfs_memory_budget_bytes", double(in.memoryBudget),

@@ -19,6 +19,7 @@ struct Stats {
     std::atomic<uint64_t> windowReads{0};  // backward reads served from the read window
     std::atomic<uint64_t> skips{0};        // forward reads reached by reading through
     std::atomic<uint64_t> gateWaits{0};    // session creations that had to queue
+    std::atomic<uint64_t> limitWaits{0};   // 429s from the service waited out (Retry-After)
     std::atomic<uint64_t> follows{0};      // reads at the end of a live file that found more
     std::atomic<uint64_t> filesOpened{0};  // data files opened (control files not counted)
     // One read() of a data file, from the kernel's request to the reply: mostly the wait for

@@ -76,6 +76,7 @@ int SessionLease::open(LeaseContext& ctx, const at::Domain& domain, const std::s
         } catch (const at::ApiError& e) {
             const auto now = std::chrono::steady_clock::now();
             if (e.kind() == at::ErrorKind::LimitReached && now < deadline) {
+                ctx.stats.limitWaits++;
                 const auto wait = std::chrono::seconds(std::max(1, e.retryAfterSeconds()));
                 const auto until = std::min(now + wait, deadline);
                 while (std::chrono::steady_clock::now() < until && !interrupted())
