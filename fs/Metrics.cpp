@@ -80,6 +80,8 @@ std::string renderMetrics(const MetricsInput& in) {
     w.counter("atfs_skip_aheads_total", s.skips, "forward seeks reached by reading on");
     w.counter("atfs_session_queue_waits_total", s.gateWaits,
               "session creations that queued for a slot (max_sessions)");
+    w.counter("atfs_session_limit_waits_total", s.limitWaits,
+              "429s of the service's session limit waited out as Retry-After says");
     w.counter("atfs_files_opened_total", s.filesOpened, "data files opened");
     const read::CacheCounters& d = in.read.cache;
     w.gauge("atfs_disk_cache_bytes", double(d.bytes), "bytes in the disk cache of hours");
@@ -112,6 +114,8 @@ std::string renderMetrics(const MetricsInput& in) {
         w.sample("atfs_live_sessions", n, "domain=\"" + labelValue(domain) + "\"");
     w.histogram("atfs_read_duration_seconds", s.readSeconds,
                 "time to answer one read of a data file");
+    w.histogram("atfs_session_queue_wait_seconds", s.queueWaitSeconds,
+                "time a reader waited in line for a session slot (max_sessions)");
     w.histogram("atfs_download_first_byte_seconds", s.firstByteSeconds,
                 "time from a download request to its first byte");
     return w.take();

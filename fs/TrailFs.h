@@ -24,6 +24,7 @@
 #include "MetadataCache.h"
 #include "ObservedBackend.h"
 #include "ReadStatus.h"
+#include "ReadWatch.h"
 #include "Stats.h"
 #include "read/HourCache.h"
 #include "read/InflatePool.h"
@@ -121,6 +122,7 @@ class TrailFs {
     Stats& stats() { return stats_; }
     uint64_t memoryUsed() const { return budget_.used(); }
     LiveSessions& live() { return live_; }
+    ReadWatch& readWatch() { return watch_; }  // Ops tells it who opens and reads
     const FsOptions& options() const { return options_; }
 
   private:
@@ -176,6 +178,8 @@ class TrailFs {
     std::mutex handlesMu_;
     std::unordered_map<uint64_t, std::shared_ptr<OpenFile>> handles_;
     uint64_t nextFh_ = 1;
+    // Last: its thread calls abandon(), so it stops before anything else goes.
+    ReadWatch watch_{[this](uint64_t fh) { abandon(fh); }};
 };
 
 }  // namespace atfs
