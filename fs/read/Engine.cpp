@@ -265,15 +265,19 @@ int Engine::blockFor(size_t i, uint64_t off, bool seq, const Call& c, std::strin
         auto gz = h.gz;
         auto index = h.index;
         const uint64_t gen = h.gen;
-        lk.unlock();
         // The reader's own block, on its own thread: it would wait for it anyway. Drawn from
-        // the budget when it can be (waiting its bound), inflated either way.
-        const bool held = ctx_.stream.budget.acquire(end - start, ctx_.stream.budgetTimeout);
+        // the budget when it can be: waiting its bound for other files to give some back, not
+        // for this file's own look-ahead (which is what the reader is about to consume).
+        const bool mayWait = held_ == 0;
+        lk.unlock();
+        const bool held = ctx_.stream.budget.acquire(
+            end - start, mayWait ? ctx_.stream.budgetTimeout : std::chrono::milliseconds(0));
         std::string failure, data;
         const bool ok = inflateRange(*gz, index, start, end, data, failure);
         lk.lock();
         b->data = std::move(data);
         b->held = held ? end - start : 0;
+        held_ += b->held;
         finishBlock(b, gen, ok, failure);
         if (!ok) {
             why = failure;

@@ -94,6 +94,7 @@ class Engine : public ReadEngine {
     bool anyRead_ = false;
     std::vector<CacheJob> cacheJobs_;  // for storeHours(), out of mu_
     int tasks_ = 0;                    // in the pool
+    uint64_t held_ = 0;                // budget its blocks hold
     bool closing_ = false;
     bool closed_ = false;
 

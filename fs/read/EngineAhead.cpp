@@ -74,6 +74,7 @@ void Engine::lookAhead(uint64_t from) {
         b->end = end;
         b->ahead = true;
         b->held = end - start;
+        held_ += b->held;
         blocks_[{i, start}] = b;
         submitBlock(b, h.gz, h.index, h.gen);
         ahead += end - inHour;
@@ -129,6 +130,7 @@ void Engine::prefetchLoop() {
 void Engine::dropBlock(std::map<std::pair<size_t, uint64_t>, std::shared_ptr<Block>>::iterator it) {
     if (it->second->held)
         ctx_.stream.budget.release(it->second->held);
+    held_ -= it->second->held;
     it->second->held = 0;
     blocks_.erase(it);
 }
