@@ -118,7 +118,7 @@ int Engine::readPiece(size_t i, uint64_t inHour, char* dst, size_t want, bool se
         return 0;
     }
     std::shared_ptr<Block> b;
-    if (int r = blockFor(i, inHour, seq, c, why, b); r != 0)
+    if (int r = blockFor(i, inHour, want, seq, c, why, b); r != 0)
         return r;
     copied = std::min<uint64_t>(want, b->end - inHour);
     std::memcpy(dst, b->data.data() + (inHour - b->start), copied);
@@ -211,7 +211,17 @@ std::shared_ptr<Block> Engine::findBlock(size_t i, uint64_t off) {
     return it->second;
 }
 
-int Engine::blockFor(size_t i, uint64_t off, bool seq, const Call& c, std::string& why,
+bool Engine::freeKey(size_t i, uint64_t start) {
+    auto it = blocks_.find({i, start});
+    if (it == blocks_.end())
+        return true;
+    if (!it->second->ready)
+        return false;
+    dropBlock(it);  // a shorter one from the same point
+    return true;
+}
+
+int Engine::blockFor(size_t i, uint64_t off, size_t want, bool seq, const Call& c, std::string& why,
                      std::shared_ptr<Block>& out) {
     std::unique_lock lk(mu_);
     for (;;) {
@@ -251,10 +261,18 @@ int Engine::blockFor(size_t i, uint64_t off, bool seq, const Call& c, std::strin
                 return r;
             continue;
         }
-        if (!seq && end - start > 2 * sizes::kBlockBytes && h.verified) {
-            // A random read inflates one block around it, not the whole span between points.
-            start = std::max(start, off / sizes::kBlockBytes * sizes::kBlockBytes);
-            end = std::min(end, start + sizes::kBlockBytes);
+        if (!seq && h.verified) {
+            // A random read inflates up to a little past it, not the whole span between
+            // points (from a point far before it, HourReader records points on the way).
+            if (end - start > 2 * sizes::kBlockBytes)
+                start = std::max(start, off / sizes::kBlockBytes * sizes::kBlockBytes);
+            const uint64_t tail = sizes::kRandomTail;
+            end = std::min(end, (off + want + tail - 1) / tail * tail);
+        }
+        if (!freeKey(i, start)) {
+            if (!waitPoll(lk, c))
+                return -EINTR;
+            continue;
         }
         auto b = std::make_shared<Block>();
         b->piece = i;

@@ -46,8 +46,10 @@ class Engine : public ReadEngine {
                   std::string& why, size_t& copied);
     int ensureHour(size_t i, const Call& c, std::string& why);
     int loadHour(size_t i, const Call& c, std::string& why, HourState& loaded);
-    int blockFor(size_t i, uint64_t off, bool seq, const Call& c, std::string& why,
+    int blockFor(size_t i, uint64_t off, size_t want, bool seq, const Call& c, std::string& why,
                  std::shared_ptr<Block>& out);
+    // Makes room for a block at (i, start): false while one there is still being made.
+    bool freeKey(size_t i, uint64_t start);  // under mu_
     int indexInPool(size_t i, std::unique_lock<std::mutex>& lk, const Call& c, std::string& why);
     void startIndex(size_t i);  // under mu_
     std::shared_ptr<Block> findBlock(size_t i, uint64_t off);

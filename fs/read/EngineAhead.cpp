@@ -65,6 +65,8 @@ void Engine::lookAhead(uint64_t from) {
             startIndex(i);  // cut at points once indexed
             break;
         }
+        if (!freeKey(i, start))
+            break;
         // Never waits: a reader whose look-ahead finds the budget spent inflates its own.
         if (!ctx_.stream.budget.acquire(end - start, std::chrono::milliseconds(0)))
             break;
