@@ -121,7 +121,7 @@ int Engine::readPiece(size_t i, uint64_t inHour, char* dst, size_t want, bool se
     if (int r = blockFor(i, inHour, want, seq, c, why, b); r != 0)
         return r;
     copied = std::min<uint64_t>(want, b->end - inHour);
-    std::memcpy(dst, b->data.data() + (inHour - b->start), copied);
+    std::memcpy(dst, b->data.get() + (inHour - b->start), copied);
     return 0;
 }
 
@@ -290,7 +290,8 @@ int Engine::blockFor(size_t i, uint64_t off, size_t want, bool seq, const Call& 
         lk.unlock();
         const bool held = ctx_.stream.budget.acquire(
             end - start, mayWait ? ctx_.stream.budgetTimeout : std::chrono::milliseconds(0));
-        std::string failure, data;
+        std::string failure;
+        std::unique_ptr<char[]> data;
         const bool ok = inflateRange(*gz, index, start, end, data, failure);
         lk.lock();
         b->data = std::move(data);

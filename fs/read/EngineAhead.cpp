@@ -88,7 +88,8 @@ void Engine::submitBlock(const std::shared_ptr<Block>& b, std::shared_ptr<const 
                          std::shared_ptr<HourIndex> index, uint64_t gen) {
     tasks_++;
     ctx_.pool.submit([this, b, gz = std::move(gz), index = std::move(index), gen] {
-        std::string why, data;
+        std::string why;
+        std::unique_ptr<char[]> data;
         const bool ok = inflateRange(*gz, index, b->start, b->end, data, why);
         std::lock_guard lk(mu_);
         b->data = std::move(data);

@@ -39,13 +39,14 @@ uint64_t longestInterval(const std::vector<uint64_t>& splits, uint64_t size) {
 }
 
 bool inflateRange(const std::string& gz, const std::shared_ptr<HourIndex>& index, uint64_t start,
-                  uint64_t end, std::string& out, std::string& why) {
+                  uint64_t end, std::unique_ptr<char[]>& out, std::string& why) {
     try {
         HourReader reader(gz, index, start);
-        out.resize(end - start);
+        const size_t n = size_t(end - start);
+        out.reset(new char[n]);
         size_t got = 0;
-        while (got < out.size()) {
-            const size_t r = reader.read(out.data() + got, out.size() - got);
+        while (got < n) {
+            const size_t r = reader.read(out.get() + got, n - got);
             if (r == 0) {
                 why = "its bytes inflate to " + std::to_string(start + got) + " bytes, not " +
                       std::to_string(index->size());

@@ -189,3 +189,35 @@ TEST(ReadEngineBudget, ASmallBudgetSlowsTheLookAheadButNeverFails) {
     e->close();
     EXPECT_EQ(rig.budget.used(), 0u);
 }
+
+// A read of another hour does not wait for a download it does not need (here: an hour in the
+// cache while another thread's download of hour 0 is stalled).
+TEST(ReadEngineAbandon, ConcurrentReadOfACachedHourDoesNotWaitForAStalledDownload) {
+    EngineRig rig(2, true);
+    const std::string want = rig.expected(bigDay());
+    {
+        auto e = rig.open(bigDay());
+        EXPECT_TRUE(readAll(*e) == want);
+        e->close();
+    }
+    std::filesystem::remove(entryOf(rig, 0));
+    rig.front.stall = true;
+    auto e = rig.open(bigDay());
+    std::atomic<ssize_t> first{1};
+    std::string a(4096, '\0');
+    std::thread t1([&] { first = e->read(0, a.data(), a.size()); });
+    for (int i = 0; i < 200 && rig.front.stalled == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_EQ(rig.front.stalled.load(), 1);
+    const uint64_t far = want.size() - (3u << 20);
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(readAt(*e, far, 4096), want.substr(far, 4096));
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+    EXPECT_EQ(rig.front.stalled.load(), 1) << "still stalled: the far read did not wait for it";
+    e->abandon();
+    t1.join();
+    EXPECT_EQ(first.load(), -EINTR);
+    e->close();
+    rig.reaper.settle();
+    EXPECT_TRUE(rig.backend.liveSessions().empty());
+}
