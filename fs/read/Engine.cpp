@@ -437,6 +437,7 @@ void Engine::close() {
         while (!blocks_.empty())
             dropBlock(blocks_.begin());
         hours_.assign(hours_.size(), HourState{});
+        memos_.assign(memos_.size(), HourMemo{});
         closed_ = true;
     }
     source_.release();

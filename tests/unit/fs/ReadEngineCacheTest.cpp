@@ -3,6 +3,7 @@
 // corrupt cache entry is refetched; late events change what is served; no cache writes nothing;
 // abandon() ends a stalled read with -EINTR; a small budget slows the look-ahead, never fails.
 #include <chrono>
+#include <ctime>
 #include <fstream>
 #include <random>
 #include <thread>
@@ -220,4 +221,21 @@ TEST(ReadEngineAbandon, ConcurrentReadOfACachedHourDoesNotWaitForAStalledDownloa
     e->close();
     rig.reaper.settle();
     EXPECT_TRUE(rig.backend.liveSessions().empty());
+}
+
+// Events are still arriving in the current hour: it is served but never cached.
+TEST(ReadEngineCache, TheCurrentHourIsNeverCached) {
+    EngineRig rig(1, true);
+    const int64_t now = int64_t(std::time(nullptr) / 3600);
+    const at::HourStamp current{at::Date(int32_t(now / 24)), int(now % 24)};
+    const at::HourStamp previous{at::Date(int32_t((now - 1) / 24)), int((now - 1) % 24)};
+    rig.backend.addEvents("account", previous, hourdata::events(50000, 1));
+    rig.backend.addEvents("account", current, hourdata::events(50000, 2));
+    const HourSpan span{now - 1, now};
+    auto e = rig.open(span);
+    EXPECT_TRUE(readAll(*e) == rig.expected(span));
+    e->close();
+    const auto c = rig.cache->counters();
+    EXPECT_EQ(c.writes, 1u);
+    EXPECT_EQ(c.entries, 1u);
 }
