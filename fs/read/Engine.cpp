@@ -196,6 +196,14 @@ int Engine::blockFor(size_t i, uint64_t off, size_t want, bool seq, const Call& 
                 why = hours_[i].failed;
                 return kMismatch;
             }
+            const HourState& h = hours_[i];
+            if (!b->started && h.st == HourState::St::Ready && h.gen == b->gen) {
+                // Still queued behind other work in the pool: the reader makes it itself.
+                b->started = true;
+                if (int r = makeBlock(b, h.gz, h.index, lk, why); r != 0)
+                    return r;
+                continue;
+            }
             if (!waitPoll(lk, c))
                 return -EINTR;
             continue;
@@ -241,29 +249,40 @@ int Engine::blockFor(size_t i, uint64_t off, size_t want, bool seq, const Call& 
         b->end = end;
         b->ahead = seq;
         blocks_[{i, start}] = b;
-        auto gz = h.gz;
-        auto index = h.index;
-        const uint64_t gen = h.gen;
+        b->gen = h.gen;
+        b->started = true;
         // The reader's own block, on its own thread: it would wait for it anyway. Drawn from
         // the budget when it can be: waiting its bound for other files to give some back, not
         // for this file's own look-ahead (which is what the reader is about to consume).
         const bool mayWait = held_ == 0;
+        auto gz = h.gz;
+        auto index = h.index;
         lk.unlock();
         const bool held = ctx_.stream.budget.acquire(
             end - start, mayWait ? ctx_.stream.budgetTimeout : std::chrono::milliseconds(0));
-        std::string failure;
-        std::unique_ptr<char[]> data;
-        const bool ok = inflateRange(*gz, index, start, end, data, failure);
         lk.lock();
-        b->data = std::move(data);
         b->held = held ? end - start : 0;
         held_ += b->held;
-        finishBlock(b, gen, ok, failure);
-        if (!ok) {
-            why = failure;
-            return kMismatch;
-        }
+        if (int r = makeBlock(b, gz, index, lk, why); r != 0)
+            return r;
     }
+}
+
+int Engine::makeBlock(const std::shared_ptr<Block>& b, std::shared_ptr<const std::string> gz,
+                      std::shared_ptr<HourIndex> index, std::unique_lock<std::mutex>& lk,
+                      std::string& why) {
+    lk.unlock();
+    std::string failure;
+    std::unique_ptr<char[]> data;
+    const bool ok = inflateRange(*gz, index, b->start, b->end, data, failure);
+    lk.lock();
+    b->data = std::move(data);
+    finishBlock(b, b->gen, ok, failure);
+    if (!ok) {
+        why = failure;
+        return kMismatch;
+    }
+    return 0;
 }
 
 void Engine::finishBlock(const std::shared_ptr<Block>& b, uint64_t gen, bool ok,

@@ -48,6 +48,10 @@ class Engine : public ReadEngine {
     int loadHour(size_t i, const Call& c, std::string& why, HourState& loaded);
     int blockFor(size_t i, uint64_t off, size_t want, bool seq, const Call& c, std::string& why,
                  std::shared_ptr<Block>& out);
+    // Inflates `b` on this thread (mu_ held by `lk` on entry and exit, not during).
+    int makeBlock(const std::shared_ptr<Block>& b, std::shared_ptr<const std::string> gz,
+                  std::shared_ptr<HourIndex> index, std::unique_lock<std::mutex>& lk,
+                  std::string& why);
     // Makes room for a block at (i, start): false while one there is still being made.
     bool freeKey(size_t i, uint64_t start);  // under mu_
     int indexInPool(size_t i, std::unique_lock<std::mutex>& lk, const Call& c, std::string& why);

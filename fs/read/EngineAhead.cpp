@@ -76,6 +76,7 @@ void Engine::lookAhead(uint64_t from) {
         b->end = end;
         b->ahead = true;
         b->held = end - start;
+        b->gen = h.gen;
         held_ += b->held;
         blocks_[{i, start}] = b;
         submitBlock(b, h.gz, h.index, h.gen);
@@ -88,6 +89,15 @@ void Engine::submitBlock(const std::shared_ptr<Block>& b, std::shared_ptr<const 
                          std::shared_ptr<HourIndex> index, uint64_t gen) {
     tasks_++;
     ctx_.pool.submit([this, b, gz = std::move(gz), index = std::move(index), gen] {
+        {
+            std::lock_guard lk(mu_);
+            if (b->started) {  // the reader got to it first
+                tasks_--;
+                cv_.notify_all();
+                return;
+            }
+            b->started = true;
+        }
         std::string why;
         std::unique_ptr<char[]> data;
         const bool ok = inflateRange(*gz, index, b->start, b->end, data, why);

@@ -49,7 +49,9 @@ struct Block {
     uint64_t start = 0, end = 0;  // inflated offsets within the hour
     bool ready = false;
     bool failed = false;
-    bool ahead = false;            // made for a sequential reader (dropped once it passed)
+    bool ahead = false;    // made for a sequential reader (dropped once it passed)
+    bool started = false;  // being inflated (a reader takes over one still queued in the pool)
+    uint64_t gen = 0;      // of the hour's load whose bytes it is made from
     std::unique_ptr<char[]> data;  // end - start bytes (not zeroed first: written whole)
     uint64_t held = 0;             // bytes drawn from the memory budget
     uint64_t lastUse = 0;
