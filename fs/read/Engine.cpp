@@ -55,6 +55,8 @@ ssize_t Engine::read(uint64_t offset, char* buf, size_t n, const FileStream::Can
     {
         std::lock_guard lk(mu_);
         trim();
+        if (seq)
+            dropPassedHours();
     }
     storeHours();
     if (r < 0 && got == 0)

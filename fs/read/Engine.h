@@ -72,6 +72,9 @@ class Engine : public ReadEngine {
     void prefetchLoop();
     void trim();                   // under mu_
     void evictHours(size_t keep);  // under mu_
+    void dropHour(size_t i);       // under mu_: its gzip goes, its memo stays
+    // A sequential reader's passed hours: their gzip is not needed again (under mu_).
+    void dropPassedHours();
     void dropBlock(std::map<std::pair<size_t, uint64_t>, std::shared_ptr<Block>>::iterator it);
     void storeHours(bool all = false);  // cache writes, not under mu_
     void requestPrefetch(size_t i);     // under mu_

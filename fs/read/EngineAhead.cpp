@@ -200,16 +200,30 @@ void Engine::evictHours(size_t keep) {
         }
         if (victim == SIZE_MAX)
             return;
-        queueIndexUpdate(victim);
-        HourState& v = hours_[victim];
-        bytes -= v.gz->size();
-        memos_[victim] = HourMemo{v.index, v.gzCrc, v.verified, v.indexed};
-        const uint64_t gen = hours_[victim].gen;
-        std::string failed = std::move(hours_[victim].failed);
-        hours_[victim] = HourState{};
-        hours_[victim].gen = gen;
-        hours_[victim].failed = std::move(failed);
+        bytes -= hours_[victim].gz->size();
+        dropHour(victim);
         ready--;
+    }
+}
+
+void Engine::dropHour(size_t i) {
+    queueIndexUpdate(i);
+    HourState& h = hours_[i];
+    memos_[i] = HourMemo{h.index, h.gzCrc, h.verified, h.indexed};
+    const uint64_t gen = h.gen;
+    std::string failed = std::move(h.failed);
+    h = HourState{};
+    h.gen = gen;
+    h.failed = std::move(failed);
+}
+
+void Engine::dropPassedHours() {
+    for (size_t i = 0; i < hours_.size(); ++i) {
+        const HourState& h = hours_[i];
+        const HourPiece& p = map_.pieces()[i];
+        if (h.st == HourState::St::Ready && !h.indexing && !h.toStore &&
+            p.fileOffset + p.length(map_.format()) + sizes::kKeepBehind <= seqPos_)
+            dropHour(i);
     }
 }
 
