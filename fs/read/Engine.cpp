@@ -332,26 +332,42 @@ void Engine::startIndex(size_t i) {
     if (h.indexing || h.indexed || closing_)
         return;
     h.indexing = true;
-    tasks_++;
-    ctx_.pool.submit([this, i, gz = h.gz, index = h.index, gen = h.gen] {
+    // One task per member (members inflate independently): the hour is indexed on every
+    // worker at once, and is done when the last one is.
+    std::vector<uint64_t> starts;
+    for (const AccessPoint& m : h.index->members())
+        starts.push_back(m.out);
+    if (starts.empty() || starts.front() != 0)
+        starts.insert(starts.begin(), 0);
+    struct Pass {
+        size_t left;
         std::string why;
-        const bool ok = indexHour(*gz, index, why);
-        {
+    };
+    auto pass = std::make_shared<Pass>(Pass{starts.size(), {}});
+    const uint64_t size = h.index->size();
+    for (size_t k = 0; k < starts.size(); ++k) {
+        const uint64_t from = starts[k], to = k + 1 < starts.size() ? starts[k + 1] : size;
+        tasks_++;
+        ctx_.pool.submit([this, i, pass, from, to, gz = h.gz, index = h.index, gen = h.gen] {
+            std::string why;
+            const bool ok = indexRange(*gz, index, from, to, why);
             std::lock_guard lk(mu_);
+            if (!ok && pass->why.empty())
+                pass->why = why.empty() ? "it does not inflate" : why;
             HourState& h = hours_[i];
-            if (h.gen == gen) {
+            if (--pass->left == 0 && h.gen == gen) {
                 h.indexing = false;
-                if (ok) {
+                if (pass->why.empty()) {
                     h.indexed = true;
                     markVerified(h);
                 } else if (h.failed.empty()) {
-                    h.failed = why;
+                    h.failed = pass->why;
                 }
             }
             tasks_--;
             cv_.notify_all();
-        }
-    });
+        });
+    }
 }
 
 }  // namespace atfs::read

@@ -72,6 +72,10 @@ bool inflateRange(const std::string& gz, const std::shared_ptr<HourIndex>& index
                   uint64_t end, std::unique_ptr<char[]>& out, std::string& why);
 // The zlib pass over the whole hour: checks every member and records points.
 uint32_t crcOf(const std::string& gz);
+// The zlib pass over [from, to) (member starts, or the hour's end): checks the members it
+// covers and records their points.
+bool indexRange(const std::string& gz, const std::shared_ptr<HourIndex>& index, uint64_t from,
+                uint64_t to, std::string& why);
 bool indexHour(const std::string& gz, const std::shared_ptr<HourIndex>& index, std::string& why);
 
 }  // namespace atfs::read
