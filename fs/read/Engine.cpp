@@ -224,7 +224,7 @@ int Engine::blockFor(size_t i, uint64_t off, size_t want, bool seq, const Call& 
         }
         const uint64_t size = map_.pieces()[i].size;
         auto [start, end] = intervalOf(h.splits, size, off);
-        const bool tooLong = end - start > sizes::kMaxMemberBlock;
+        const bool tooLong = end - start > ctx_.maxMemberBlock;
         if ((!h.verified && (!seq || tooLong)) || (tooLong && !h.indexed)) {
             // A random read needs the whole hour checked (and points to start from); so
             // does a member too long to hold whole.

@@ -61,7 +61,7 @@ void Engine::lookAhead(uint64_t from) {
             continue;
         }
         const auto [start, end] = intervalOf(h.splits, p.size, inHour);
-        if (end - start > sizes::kMaxMemberBlock && !h.indexed) {
+        if (end - start > ctx_.maxMemberBlock && !h.indexed) {
             startIndex(i);  // cut at points once indexed
             break;
         }

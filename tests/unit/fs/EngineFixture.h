@@ -1,6 +1,7 @@
 // A read engine over a MemoryBackend: the mount-wide services it needs (gate, reaper, budget,
 // pool, cache), test data whose hours have one member and several (one longer than
-// sizes::kMaxMemberBlock), and readers that drive it as the kernel would.
+// the 16 MiB EngineContext::maxMemberBlock the rig sets), and readers that drive it as the kernel
+// would.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -156,7 +157,7 @@ struct EngineRig {
             cache = std::make_unique<read::HourCache>(cacheDir, 1ull << 30);
         }
         ctx = std::make_unique<read::EngineContext>(
-            read::EngineContext{stream, *pool, cache.get(), 64ull << 20});
+            read::EngineContext{stream, *pool, cache.get(), 64ull << 20, 16ull << 20});
     }
     ~EngineRig() {
         reaper.drain(std::chrono::milliseconds(5000));
