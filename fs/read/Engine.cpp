@@ -1,3 +1,6 @@
+// The engine's read path: a read split into hour pieces, each hour loaded once (cache or Range
+// download) and checked, each piece served from a block of inflated output (made by the
+// reader itself, or ahead of it on the pool); a failed check sends the file to FileStream.
 #include "read/Engine.h"
 
 #include <cerrno>
@@ -9,48 +12,6 @@
 #include "read/InflatePool.h"
 
 namespace atfs::read {
-
-EngineAtomics& engineAtomics() {
-    static EngineAtomics a;
-    return a;
-}
-
-EngineCounters engineCounters() {
-    const EngineAtomics& a = engineAtomics();
-    EngineCounters c;
-    c.filesOpened = a.filesOpened;
-    c.fallbacks = a.fallbacks;
-    c.hoursFetched = a.hoursFetched;
-    c.hoursFromCache = a.hoursFromCache;
-    c.rangeBytes = a.rangeBytes;
-    return c;
-}
-
-std::unique_ptr<ReadEngine> ReadEngine::open(EngineContext& ctx, at::Domain domain,
-                                             std::string file, std::vector<Segment> plan,
-                                             const DayIndex& index, Format format) {
-    auto map = OffsetMap::build(plan, index, format);
-    if (!map)
-        return nullptr;
-    engineAtomics().filesOpened++;
-    return std::make_unique<Engine>(ctx, std::move(domain), std::move(file), std::move(plan),
-                                    std::move(*map));
-}
-
-Engine::Engine(EngineContext& ctx, at::Domain domain, std::string file, std::vector<Segment> plan,
-               OffsetMap map)
-    : ctx_(ctx),
-      domain_(std::move(domain)),
-      file_(std::move(file)),
-      plan_(std::move(plan)),
-      map_(std::move(map)),
-      source_(ctx_, domain_, file_, plan_, map_),
-      hours_(map_.pieces().size()),
-      memos_(map_.pieces().size()) {}
-
-Engine::~Engine() {
-    close();
-}
 
 bool Engine::interrupted(const Call& c) const {
     return epoch_.load() != c.epoch || (c.cancelled && *c.cancelled && (*c.cancelled)());
@@ -94,6 +55,8 @@ ssize_t Engine::read(uint64_t offset, char* buf, size_t n, const FileStream::Can
     {
         std::lock_guard lk(mu_);
         trim();
+        if (seq)
+            dropPassedHours();
     }
     storeHours();
     if (r < 0 && got == 0)
@@ -118,10 +81,10 @@ int Engine::readPiece(size_t i, uint64_t inHour, char* dst, size_t want, bool se
         return 0;
     }
     std::shared_ptr<Block> b;
-    if (int r = blockFor(i, inHour, seq, c, why, b); r != 0)
+    if (int r = blockFor(i, inHour, want, seq, c, why, b); r != 0)
         return r;
     copied = std::min<uint64_t>(want, b->end - inHour);
-    std::memcpy(dst, b->data.data() + (inHour - b->start), copied);
+    std::memcpy(dst, b->data.get() + (inHour - b->start), copied);
     return 0;
 }
 
@@ -211,7 +174,17 @@ std::shared_ptr<Block> Engine::findBlock(size_t i, uint64_t off) {
     return it->second;
 }
 
-int Engine::blockFor(size_t i, uint64_t off, bool seq, const Call& c, std::string& why,
+bool Engine::freeKey(size_t i, uint64_t start) {
+    auto it = blocks_.find({i, start});
+    if (it == blocks_.end())
+        return true;
+    if (!it->second->ready)
+        return false;
+    dropBlock(it);  // a shorter one from the same point
+    return true;
+}
+
+int Engine::blockFor(size_t i, uint64_t off, size_t want, bool seq, const Call& c, std::string& why,
                      std::shared_ptr<Block>& out) {
     std::unique_lock lk(mu_);
     for (;;) {
@@ -224,6 +197,14 @@ int Engine::blockFor(size_t i, uint64_t off, bool seq, const Call& c, std::strin
             if (b->failed) {
                 why = hours_[i].failed;
                 return kMismatch;
+            }
+            const HourState& h = hours_[i];
+            if (!b->started && h.st == HourState::St::Ready && h.gen == b->gen) {
+                // Still queued behind other work in the pool: the reader makes it itself.
+                b->started = true;
+                if (int r = makeBlock(b, h.gz, h.index, lk, why); r != 0)
+                    return r;
+                continue;
             }
             if (!waitPoll(lk, c))
                 return -EINTR;
@@ -243,7 +224,7 @@ int Engine::blockFor(size_t i, uint64_t off, bool seq, const Call& c, std::strin
         }
         const uint64_t size = map_.pieces()[i].size;
         auto [start, end] = intervalOf(h.splits, size, off);
-        const bool tooLong = end - start > sizes::kMaxMemberBlock;
+        const bool tooLong = end - start > ctx_.maxMemberBlock;
         if ((!h.verified && (!seq || tooLong)) || (tooLong && !h.indexed)) {
             // A random read needs the whole hour checked (and points to start from); so
             // does a member too long to hold whole.
@@ -251,10 +232,18 @@ int Engine::blockFor(size_t i, uint64_t off, bool seq, const Call& c, std::strin
                 return r;
             continue;
         }
-        if (!seq && end - start > 2 * sizes::kBlockBytes && h.verified) {
-            // A random read inflates one block around it, not the whole span between points.
-            start = std::max(start, off / sizes::kBlockBytes * sizes::kBlockBytes);
-            end = std::min(end, start + sizes::kBlockBytes);
+        if (!seq && h.verified) {
+            // A random read inflates up to a little past it, not the whole span between
+            // points (from a point far before it, HourReader records points on the way).
+            if (end - start > 2 * sizes::kBlockBytes)
+                start = std::max(start, off / sizes::kBlockBytes * sizes::kBlockBytes);
+            const uint64_t tail = sizes::kRandomTail;
+            end = std::min(end, (off + want + tail - 1) / tail * tail);
+        }
+        if (!freeKey(i, start)) {
+            if (!waitPoll(lk, c))
+                return -EINTR;
+            continue;
         }
         auto b = std::make_shared<Block>();
         b->piece = i;
@@ -262,24 +251,40 @@ int Engine::blockFor(size_t i, uint64_t off, bool seq, const Call& c, std::strin
         b->end = end;
         b->ahead = seq;
         blocks_[{i, start}] = b;
+        b->gen = h.gen;
+        b->started = true;
+        // The reader's own block, on its own thread: it would wait for it anyway. Drawn from
+        // the budget when it can be: waiting its bound for other files to give some back, not
+        // for this file's own look-ahead (which is what the reader is about to consume).
+        const bool mayWait = held_ == 0;
         auto gz = h.gz;
         auto index = h.index;
-        const uint64_t gen = h.gen;
         lk.unlock();
-        // The reader's own block, on its own thread: it would wait for it anyway. Drawn from
-        // the budget when it can be (waiting its bound), inflated either way.
-        const bool held = ctx_.stream.budget.acquire(end - start, ctx_.stream.budgetTimeout);
-        std::string failure, data;
-        const bool ok = inflateRange(*gz, index, start, end, data, failure);
+        const bool held = ctx_.stream.budget.acquire(
+            end - start, mayWait ? ctx_.stream.budgetTimeout : std::chrono::milliseconds(0));
         lk.lock();
-        b->data = std::move(data);
         b->held = held ? end - start : 0;
-        finishBlock(b, gen, ok, failure);
-        if (!ok) {
-            why = failure;
-            return kMismatch;
-        }
+        held_ += b->held;
+        if (int r = makeBlock(b, gz, index, lk, why); r != 0)
+            return r;
     }
+}
+
+int Engine::makeBlock(const std::shared_ptr<Block>& b, std::shared_ptr<const std::string> gz,
+                      std::shared_ptr<HourIndex> index, std::unique_lock<std::mutex>& lk,
+                      std::string& why) {
+    lk.unlock();
+    std::string failure;
+    std::unique_ptr<char[]> data;
+    const bool ok = inflateRange(*gz, index, b->start, b->end, data, failure);
+    lk.lock();
+    b->data = std::move(data);
+    finishBlock(b, b->gen, ok, failure);
+    if (!ok) {
+        why = failure;
+        return kMismatch;
+    }
+    return 0;
 }
 
 void Engine::finishBlock(const std::shared_ptr<Block>& b, uint64_t gen, bool ok,
@@ -327,102 +332,42 @@ void Engine::startIndex(size_t i) {
     if (h.indexing || h.indexed || closing_)
         return;
     h.indexing = true;
-    tasks_++;
-    ctx_.pool.submit([this, i, gz = h.gz, index = h.index, gen = h.gen] {
+    // One task per member (members inflate independently): the hour is indexed on every
+    // worker at once, and is done when the last one is.
+    std::vector<uint64_t> starts;
+    for (const AccessPoint& m : h.index->members())
+        starts.push_back(m.out);
+    if (starts.empty() || starts.front() != 0)
+        starts.insert(starts.begin(), 0);
+    struct Pass {
+        size_t left;
         std::string why;
-        const bool ok = indexHour(*gz, index, why);
-        {
+    };
+    auto pass = std::make_shared<Pass>(Pass{starts.size(), {}});
+    const uint64_t size = h.index->size();
+    for (size_t k = 0; k < starts.size(); ++k) {
+        const uint64_t from = starts[k], to = k + 1 < starts.size() ? starts[k + 1] : size;
+        tasks_++;
+        ctx_.pool.submit([this, i, pass, from, to, gz = h.gz, index = h.index, gen = h.gen] {
+            std::string why;
+            const bool ok = indexRange(*gz, index, from, to, why);
             std::lock_guard lk(mu_);
+            if (!ok && pass->why.empty())
+                pass->why = why.empty() ? "it does not inflate" : why;
             HourState& h = hours_[i];
-            if (h.gen == gen) {
+            if (--pass->left == 0 && h.gen == gen) {
                 h.indexing = false;
-                if (ok) {
+                if (pass->why.empty()) {
                     h.indexed = true;
                     markVerified(h);
                 } else if (h.failed.empty()) {
-                    h.failed = why;
+                    h.failed = pass->why;
                 }
             }
             tasks_--;
             cv_.notify_all();
-        }
-    });
-}
-
-ssize_t Engine::fallbackRead(uint64_t offset, char* buf, size_t n,
-                             const FileStream::Cancelled& cancelled) {
-    FileStream* fb = nullptr;
-    {
-        std::lock_guard lk(fbMu_);
-        fb = fb_.get();
+        });
     }
-    return fb ? fb->read(offset, buf, n, cancelled) : -EIO;
-}
-
-void Engine::startFallback(size_t piece, const std::string& why) {
-    {
-        std::lock_guard lk(fbMu_);
-        if (fb_)
-            return;
-        const HourPiece& p = map_.pieces()[piece];
-        logLine(file_ + ": hour " + at::HourStamp{p.day, p.hour}.str() +
-                " does not match the service's status (" + why +
-                "); reading the file "
-                "sequentially from here on");
-        fb_ = std::make_unique<FileStream>(ctx_.stream, domain_, file_, plan_, map_.format());
-        engineAtomics().fallbacks++;
-        fallback_ = true;
-    }
-    source_.release();
-}
-
-void Engine::abandon() {
-    epoch_++;
-    source_.abandon();
-    {
-        std::lock_guard lk(fbMu_);
-        if (fb_)
-            fb_->abandon();
-    }
-    std::lock_guard lk(mu_);
-    cv_.notify_all();
-}
-
-int Engine::sessionsCreated() const {
-    std::lock_guard lk(fbMu_);
-    return source_.sessionsCreated() + (fb_ ? fb_->sessionsCreated() : 0);
-}
-
-void Engine::close() {
-    {
-        std::unique_lock lk(mu_);
-        if (closed_)
-            return;
-        closing_ = true;
-        prefetchCv_.notify_all();
-    }
-    source_.abandon();  // a fetch-ahead in progress stops
-    if (prefetcher_.joinable())
-        prefetcher_.join();
-    {
-        std::unique_lock lk(mu_);
-        cv_.wait(lk, [&] { return tasks_ == 0; });
-    }
-    storeHours(/*all=*/true);
-    {
-        std::lock_guard lk(mu_);
-        while (!blocks_.empty())
-            dropBlock(blocks_.begin());
-        hours_.assign(hours_.size(), HourState{});
-        closed_ = true;
-    }
-    source_.release();
-    {
-        std::lock_guard lk(fbMu_);
-        if (fb_)
-            fb_->close();
-    }
-    ctx_.stream.leases.reaper.settle();
 }
 
 }  // namespace atfs::read

@@ -46,8 +46,14 @@ class Engine : public ReadEngine {
                   std::string& why, size_t& copied);
     int ensureHour(size_t i, const Call& c, std::string& why);
     int loadHour(size_t i, const Call& c, std::string& why, HourState& loaded);
-    int blockFor(size_t i, uint64_t off, bool seq, const Call& c, std::string& why,
+    int blockFor(size_t i, uint64_t off, size_t want, bool seq, const Call& c, std::string& why,
                  std::shared_ptr<Block>& out);
+    // Inflates `b` on this thread (mu_ held by `lk` on entry and exit, not during).
+    int makeBlock(const std::shared_ptr<Block>& b, std::shared_ptr<const std::string> gz,
+                  std::shared_ptr<HourIndex> index, std::unique_lock<std::mutex>& lk,
+                  std::string& why);
+    // Makes room for a block at (i, start): false while one there is still being made.
+    bool freeKey(size_t i, uint64_t start);  // under mu_
     int indexInPool(size_t i, std::unique_lock<std::mutex>& lk, const Call& c, std::string& why);
     void startIndex(size_t i);  // under mu_
     std::shared_ptr<Block> findBlock(size_t i, uint64_t off);
@@ -66,6 +72,9 @@ class Engine : public ReadEngine {
     void prefetchLoop();
     void trim();                   // under mu_
     void evictHours(size_t keep);  // under mu_
+    void dropHour(size_t i);       // under mu_: its gzip goes, its memo stays
+    // A sequential reader's passed hours: their gzip is not needed again (under mu_).
+    void dropPassedHours();
     void dropBlock(std::map<std::pair<size_t, uint64_t>, std::shared_ptr<Block>>::iterator it);
     void storeHours(bool all = false);  // cache writes, not under mu_
     void requestPrefetch(size_t i);     // under mu_
@@ -94,6 +103,7 @@ class Engine : public ReadEngine {
     bool anyRead_ = false;
     std::vector<CacheJob> cacheJobs_;  // for storeHours(), out of mu_
     int tasks_ = 0;                    // in the pool
+    uint64_t held_ = 0;                // budget its blocks hold
     bool closing_ = false;
     bool closed_ = false;
 

@@ -61,10 +61,12 @@ void Engine::lookAhead(uint64_t from) {
             continue;
         }
         const auto [start, end] = intervalOf(h.splits, p.size, inHour);
-        if (end - start > sizes::kMaxMemberBlock && !h.indexed) {
+        if (end - start > ctx_.maxMemberBlock && !h.indexed) {
             startIndex(i);  // cut at points once indexed
             break;
         }
+        if (!freeKey(i, start))
+            break;
         // Never waits: a reader whose look-ahead finds the budget spent inflates its own.
         if (!ctx_.stream.budget.acquire(end - start, std::chrono::milliseconds(0)))
             break;
@@ -74,6 +76,8 @@ void Engine::lookAhead(uint64_t from) {
         b->end = end;
         b->ahead = true;
         b->held = end - start;
+        b->gen = h.gen;
+        held_ += b->held;
         blocks_[{i, start}] = b;
         submitBlock(b, h.gz, h.index, h.gen);
         ahead += end - inHour;
@@ -85,7 +89,17 @@ void Engine::submitBlock(const std::shared_ptr<Block>& b, std::shared_ptr<const 
                          std::shared_ptr<HourIndex> index, uint64_t gen) {
     tasks_++;
     ctx_.pool.submit([this, b, gz = std::move(gz), index = std::move(index), gen] {
-        std::string why, data;
+        {
+            std::lock_guard lk(mu_);
+            if (b->started) {  // the reader got to it first
+                tasks_--;
+                cv_.notify_all();
+                return;
+            }
+            b->started = true;
+        }
+        std::string why;
+        std::unique_ptr<char[]> data;
         const bool ok = inflateRange(*gz, index, b->start, b->end, data, why);
         std::lock_guard lk(mu_);
         b->data = std::move(data);
@@ -129,6 +143,7 @@ void Engine::prefetchLoop() {
 void Engine::dropBlock(std::map<std::pair<size_t, uint64_t>, std::shared_ptr<Block>>::iterator it) {
     if (it->second->held)
         ctx_.stream.budget.release(it->second->held);
+    held_ -= it->second->held;
     it->second->held = 0;
     blocks_.erase(it);
 }
@@ -185,16 +200,30 @@ void Engine::evictHours(size_t keep) {
         }
         if (victim == SIZE_MAX)
             return;
-        queueIndexUpdate(victim);
-        HourState& v = hours_[victim];
-        bytes -= v.gz->size();
-        memos_[victim] = HourMemo{v.index, v.gzCrc, v.verified, v.indexed};
-        const uint64_t gen = hours_[victim].gen;
-        std::string failed = std::move(hours_[victim].failed);
-        hours_[victim] = HourState{};
-        hours_[victim].gen = gen;
-        hours_[victim].failed = std::move(failed);
+        bytes -= hours_[victim].gz->size();
+        dropHour(victim);
         ready--;
+    }
+}
+
+void Engine::dropHour(size_t i) {
+    queueIndexUpdate(i);
+    HourState& h = hours_[i];
+    memos_[i] = HourMemo{h.index, h.gzCrc, h.verified, h.indexed};
+    const uint64_t gen = h.gen;
+    std::string failed = std::move(h.failed);
+    h = HourState{};
+    h.gen = gen;
+    h.failed = std::move(failed);
+}
+
+void Engine::dropPassedHours() {
+    for (size_t i = 0; i < hours_.size(); ++i) {
+        const HourState& h = hours_[i];
+        const HourPiece& p = map_.pieces()[i];
+        if (h.st == HourState::St::Ready && !h.indexing && !h.toStore &&
+            p.fileOffset + p.length(map_.format()) + sizes::kKeepBehind <= seqPos_)
+            dropHour(i);
     }
 }
 

@@ -15,11 +15,18 @@ namespace atfs::read::sizes {
 // costs one of them and neighbouring reads cost nothing.
 constexpr uint64_t kBlockBytes = 1 << 20;
 
+// A random read's block ends this far past the read (aligned): inflating from the access point
+// up to the read costs ~0.5 ms on average anyway; a little more serves its neighbours.
+constexpr uint64_t kRandomTail = 256 << 10;
+
 // An hour whose bytes are not yet verified is cut at member starts only (a member's bytes are
 // served only after its trailer checked out). A member longer than this is not held whole in
 // memory: the hour is indexed once (zlib over it, which checks it and records points every
-// HourIndex::kPointSpan) and cut at points instead.
-constexpr uint64_t kMaxMemberBlock = 16 << 20;
+// HourIndex::kPointSpan) and cut at points instead. That pass runs at zlib's speed (~1/3 of
+// ISA-L's), so the bound trades a sequential reader's speed for its memory: the 1 GB day's
+// members are ~12 MB on average (86 of them), and 32 MiB keeps nearly all of them on ISA-L
+// with about three in flight per stream. (EngineContext::maxMemberBlock; tests lower it.)
+constexpr uint64_t kMaxMemberBlock = 32 << 20;
 
 // Random reads keep the last this many blocks (least recently used out): a 4 KiB read next
 // to an earlier one is a copy. 8 MiB of memory per file at most.

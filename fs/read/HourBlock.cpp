@@ -39,13 +39,14 @@ uint64_t longestInterval(const std::vector<uint64_t>& splits, uint64_t size) {
 }
 
 bool inflateRange(const std::string& gz, const std::shared_ptr<HourIndex>& index, uint64_t start,
-                  uint64_t end, std::string& out, std::string& why) {
+                  uint64_t end, std::unique_ptr<char[]>& out, std::string& why) {
     try {
         HourReader reader(gz, index, start);
-        out.resize(end - start);
+        const size_t n = size_t(end - start);
+        out.reset(new char[n]);
         size_t got = 0;
-        while (got < out.size()) {
-            const size_t r = reader.read(out.data() + got, out.size() - got);
+        while (got < n) {
+            const size_t r = reader.read(out.get() + got, n - got);
             if (r == 0) {
                 why = "its bytes inflate to " + std::to_string(start + got) + " bytes, not " +
                       std::to_string(index->size());
@@ -77,16 +78,22 @@ uint32_t crcOf(const std::string& gz) {
     return uint32_t(crc);
 }
 
-bool indexHour(const std::string& gz, const std::shared_ptr<HourIndex>& index, std::string& why) {
+bool indexRange(const std::string& gz, const std::shared_ptr<HourIndex>& index, uint64_t from,
+                uint64_t to, std::string& why) {
     try {
-        HourReader reader(gz, index, 0, Inflate::Zlib);
+        HourReader reader(gz, index, from, Inflate::Zlib);
         std::string scratch(256 << 10, '\0');
-        uint64_t total = 0;
-        while (const size_t r = reader.read(scratch.data(), scratch.size()))
-            total += r;
-        if (total != index->size()) {
-            why = "its bytes inflate to " + std::to_string(total) + " bytes, not " +
-                  std::to_string(index->size());
+        uint64_t pos = from;
+        while (pos < to) {
+            const size_t r =
+                reader.read(scratch.data(), std::min<uint64_t>(scratch.size(), to - pos));
+            if (r == 0)
+                break;
+            pos += r;
+        }
+        char probe;
+        if (pos != to || (to == index->size() && reader.read(&probe, 1) != 0)) {
+            why = "its bytes do not inflate to its size (" + std::to_string(index->size()) + ")";
             return false;
         }
         return true;
@@ -94,6 +101,10 @@ bool indexHour(const std::string& gz, const std::shared_ptr<HourIndex>& index, s
         why = e.what();
         return false;
     }
+}
+
+bool indexHour(const std::string& gz, const std::shared_ptr<HourIndex>& index, std::string& why) {
+    return indexRange(gz, index, 0, index->size(), why);
 }
 
 }  // namespace atfs::read

@@ -49,9 +49,11 @@ struct Block {
     uint64_t start = 0, end = 0;  // inflated offsets within the hour
     bool ready = false;
     bool failed = false;
-    bool ahead = false;  // made for a sequential reader (dropped once it passed)
-    std::string data;
-    uint64_t held = 0;  // bytes drawn from the memory budget
+    bool ahead = false;    // made for a sequential reader (dropped once it passed)
+    bool started = false;  // being inflated (a reader takes over one still queued in the pool)
+    uint64_t gen = 0;      // of the hour's load whose bytes it is made from
+    std::unique_ptr<char[]> data;  // end - start bytes (not zeroed first: written whole)
+    uint64_t held = 0;             // bytes drawn from the memory budget
     uint64_t lastUse = 0;
 };
 
@@ -67,9 +69,13 @@ uint64_t longestInterval(const std::vector<uint64_t>& splits, uint64_t size);
 // to what the index says. Reading up to a member's end checks its trailer; up to the hour's
 // end checks the last one.
 bool inflateRange(const std::string& gz, const std::shared_ptr<HourIndex>& index, uint64_t start,
-                  uint64_t end, std::string& out, std::string& why);
+                  uint64_t end, std::unique_ptr<char[]>& out, std::string& why);
 // The zlib pass over the whole hour: checks every member and records points.
 uint32_t crcOf(const std::string& gz);
+// The zlib pass over [from, to) (member starts, or the hour's end): checks the members it
+// covers and records their points.
+bool indexRange(const std::string& gz, const std::shared_ptr<HourIndex>& index, uint64_t from,
+                uint64_t to, std::string& why);
 bool indexHour(const std::string& gz, const std::shared_ptr<HourIndex>& index, std::string& why);
 
 }  // namespace atfs::read

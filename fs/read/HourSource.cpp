@@ -19,7 +19,11 @@ HourSource::HourSource(EngineContext& ctx, at::Domain domain, std::string file,
       domainKey_(domainKey(domain_)),
       file_(std::move(file)),
       plan_(std::move(plan)),
-      map_(map) {}
+      map_(map),
+      segmentSize_(plan_.size()) {
+    for (const HourPiece& p : map_.pieces())
+        segmentSize_[p.segment] += p.size;
+}
 
 HourSource::~HourSource() {
     release();
@@ -85,9 +89,15 @@ int HourSource::useSession(size_t seg, std::string& id, std::string& why,
         leaseSeg_ = seg;
         sessionsCreated_++;
     }
+    // The map's offsets hold only if the session's totals are the hours' sums.
     if (lease_.session().gzipSize != map_.segmentGzipSize(seg)) {
         why = "its session holds " + std::to_string(lease_.session().gzipSize) +
               " gzip bytes where the status gives " + std::to_string(map_.segmentGzipSize(seg));
+        return kMismatch;
+    }
+    if (lease_.session().size != segmentSize_[seg]) {
+        why = "its session holds " + std::to_string(lease_.session().size) +
+              " bytes where the status gives " + std::to_string(segmentSize_[seg]);
         return kMismatch;
     }
     id = lease_.id();

@@ -57,6 +57,7 @@ class HourSource {
     const std::string file_;
     const std::vector<Segment> plan_;
     const OffsetMap& map_;
+    std::vector<uint64_t> segmentSize_;  // inflated bytes per segment, per the map
 
     mutable std::mutex leaseMu_;  // over a lease's create, never over a download or a DELETE
     std::condition_variable leaseFree_;

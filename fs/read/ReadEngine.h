@@ -19,6 +19,7 @@
 
 #include "FileStream.h"
 #include "SessionPlan.h"
+#include "read/EngineSizes.h"
 #include "read/OffsetMap.h"
 
 namespace atfs::read {
@@ -33,6 +34,8 @@ struct EngineContext {
     HourCache* cache;       // nullptr with -o cache=off (or a refused folder)
     // Inflated bytes a sequential reader's pieces may hold ahead of it (drawn from the budget).
     uint64_t lookAheadBytes = 64ull << 20;
+    // The longest member held whole before it is verified (see read/EngineSizes.h).
+    uint64_t maxMemberBlock = sizes::kMaxMemberBlock;
 };
 
 // Engine counters for status.json / metrics, summed over the mount (atomics in Stats would

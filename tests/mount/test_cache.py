@@ -1,12 +1,9 @@
-"""The read engine's disk cache (issue 11) through a real mount: a past day read again after a
-remount creates no session; a flipped byte or a truncated entry is detected, fetched again and
-rewritten; late events for a cached hour are served once the status TTL passes; the size bound
-holds under churn; the folder's and files' modes; -o cache=off writes nothing; and every read
-pattern is byte-exact both while the cache fills and when it serves.
-
-Every test mounts with its own -o cache_dir= under the World's temp folder (never the user's
-real cache), on fresh mounts so the kernel's page cache holds nothing of the files; sessions
-are counted by the mount's stats.json and by a CountingProxy in front of atd."""
+"""The read engine's disk cache (issue 11) through a real mount: its options; a past day
+read again after a remount creates no session; a flipped byte or a truncated entry is
+detected, fetched again and rewritten; late events for a cached hour are served once the
+status TTL passes; the size bound holds under churn and at start; the folder's and files'
+modes, a symlinked folder refused; -o cache=off writes nothing. Every read pattern from the
+cache is test_cache_patterns."""
 
 import json
 import os
@@ -16,24 +13,11 @@ import time
 import unittest
 
 from atd_client import inflate
-from cache_files import entry_name, entry_names, flip_byte, folder_bytes, read_entry
-from counting_proxy import CountingProxy
-from dataset import LAST_DAY, big_day_lines, shift_day
-from fixture import MountTestCase, World
+from cache_case import CHURN_DAY, MIB, CacheCase, eventually, past
+from cache_files import entry_names, flip_byte, folder_bytes, read_entry
 from processes import find_bin
-from read_patterns import ReadPatterns, later_and_later_batches
 
-CHURN_DAY = "2026-04-01"  # ~6 MiB of random events: ~3 MiB of gzip through a 1 MiB cache
-MANY_MEMBER_DAY = "2026-04-02"  # several gzip members per hour
-BATCHES = 3
-HOUR = 12  # the hour file read, of MANY_MEMBER_DAY
 TTL = 1  # -o cache_ttl for the late-events test: sizes of past days refreshed after 1 s
-PREADS = 4000
-MIB = 1 << 20
-
-
-def past(days_back):
-    return shift_day(LAST_DAY, -days_back)
 
 
 def event_at(tag, day, hour, minute):
@@ -51,137 +35,8 @@ def event_at(tag, day, hour, minute):
     return (json.dumps(event, separators=(",", ":")) + "\n").encode()
 
 
-def eventually(ready, timeout=10.0):
-    """Polls ready() until it is true or timeout seconds passed; returns its last value."""
-    deadline = time.monotonic() + timeout
-    value = ready()
-    while not value and time.monotonic() < deadline:
-        time.sleep(0.05)
-        value = ready()
-    return value
-
-
-class CacheTest(ReadPatterns, MountTestCase):
-    @classmethod
-    def setUpClass(cls):
-        find_bin("atfs", "ATFS_BIN")
-        cls.world = w = World(days=45, events_per_day=500)
-        cls.domain = d = w.space_domains()[0]
-        w.client.ingest(d, big_day_lines(CHURN_DAY, 6 * MIB, seed=8))
-        for batch in later_and_later_batches(big_day_lines(MANY_MEMBER_DAY, 4 * MIB, seed=9), BATCHES):
-            w.client.ingest(d, batch)
-        cls.mnt = None  # every test mounts its own, with its own cache folder
-
-    def setUp(self):
-        self.mine = []  # (mount, proxy or None), unmounted in tearDown
-        self.cache_dir = os.path.join(self.world.tmp, "cache-" + self._testMethodName)
-
-    def tearDown(self):
-        try:
-            for m, _ in self.mine:
-                if m.proc is not None and m.proc.poll() is None:
-                    self.assertEqual(m.unmount(), 0, m.log())
-        finally:
-            for _, proxy in self.mine:
-                if proxy is not None:
-                    proxy.close()
-            super().tearDown()
-
-    # --- mounts, status, ground truth -------------------------------------------
-
-    def mount(self, options="", cache_dir=None, proxy=False):
-        """A fresh mount on cache_dir (this test's by default), through a CountingProxy if
-        asked (self.proxy); it becomes self.mnt."""
-        opts = "cache_dir=" + (cache_dir or self.cache_dir) + ("," + options if options else "")
-        counting = CountingProxy(self.world.atd.port) if proxy else None
-        self.proxy = counting
-        self.mnt = self.world.mount(options=opts, endpoint=counting.endpoint if counting else None)
-        self.mine.append((self.mnt, counting))
-        return self.mnt
-
-    def unmount(self):
-        self.assertEqual(self.mnt.unmount(), 0, self.mnt.log())
-
-    def control(self, name):
-        with open(self.p(".atfs", name)) as f:
-            return json.load(f)
-
-    def disk_cache(self):
-        status = self.control("status.json")
-        self.assertIn("disk_cache", status, "status.json has no disk_cache: %s" % sorted(status))
-        return status["disk_cache"]
-
-    def read_engine(self):
-        status = self.control("status.json")
-        self.assertIn("read_engine", status, "status.json has no read_engine: %s" % sorted(status))
-        return status["read_engine"]
-
-    def sessions_created(self):
-        return self.control("stats.json")["sessions_created"]
-
-    def session_posts(self):
-        return self.proxy.count("POST", "/v3/sessions")
-
-    def downloads(self):
-        return self.proxy.count("GET", "/v3/events/download")
-
-    def path(self, rel):
-        return self.p(self.domain.rel, rel)
-
-    def open_fresh(self, rel):
-        """The file's path, its pages dropped from the kernel's page cache: reads reach atfs."""
-        path = self.path(rel)
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-        finally:
-            os.close(fd)
-        return path
-
-    def day_truth(self, day):
-        return day + ".json", self.world.client.download(self.domain, day)
-
-    def hours_with_events(self, day, status=None):
-        """The hours atd lists for the day: those with events (API.md), each one entry."""
-        (day_status,) = [s for s in status or self.world.status(self.domain) if s["date"] == day]
-        return [h["hour"] for h in day_status.get("hours", [])]
-
-    def entry_path(self, day, hour):
-        return os.path.join(self.cache_dir, entry_name(self.domain.name, day, hour))
-
-    def assert_day_cached(self, day):
-        """Every hour of the day with events has its entry; returns those hours."""
-        return self.assert_cached([day])[day]
-
-    def assert_cached(self, days, only_hour=None):
-        """Every hour (or only_hour) of the days has its entry (puts may trail the reads a
-        little); returns {day: hours}."""
-        status = self.world.status(self.domain)
-        hours = {day: [h for h in self.hours_with_events(day, status) if only_hour in (None, h)] for day in days}
-        self.assertTrue(all(hours.values()), hours)
-
-        def missing():
-            names = set(entry_names(self.cache_dir))
-            return ["%sT%02d" % (day, h) for day in days for h in hours[day]
-                    if entry_name(self.domain.name, day, h) not in names]
-
-        eventually(lambda: not missing())
-        self.assertEqual(missing(), [], "hours not in the cache folder %s" % self.cache_dir)
-        return hours
-
-    def valid_entry(self, day, hour, check=lambda entry: True):
-        """The entry of day/hour once it is valid and passes check (bounded wait)."""
-        path = self.entry_path(day, hour)
-
-        def entry():
-            try:
-                e = read_entry(path)
-            except (OSError, ValueError):
-                return None
-            return e if check(e) else None
-
-        eventually(entry)
-        return read_entry(path)  # the error, if it never became valid
+class CacheTest(CacheCase):
+    BIG_DAYS = (CHURN_DAY,)
 
     # --- the options ----------------------------------------------------------------
 
@@ -415,55 +270,6 @@ class CacheTest(ReadPatterns, MountTestCase):
         self.assertGreater(self.session_posts(), 0, "with cache=off a read was served without a session")
         self.assertFalse(os.path.exists(missing), "cache=off created the cache folder")
         self.assertEqual(os.listdir(self.cache_dir), [])
-
-    # --- 7. every read pattern, filling the cache and served from it ---------------
-
-    def patterns_fill_then_serve(self, rel, want, seed, days, only_hour=None):
-        """All four patterns on a mount whose cache starts empty, then on a fresh one that
-        must serve them from the cache alone (days, only_hour: what the file spans)."""
-        self.mount()
-        # Cold first: the random reads find nothing cached; cat last fills every hour.
-        self.random_preads(rel, want, seed, preads=PREADS)
-        self.mmap_touches(rel, want, seed)
-        self.reverse_blocks(rel, want)
-        self.sequential(rel, want)
-        self.assertGreater(self.disk_cache()["writes"], 0)
-        self.assert_cached(days, only_hour)
-        self.unmount()
-
-        # Counted by the mount alone: through the CountingProxy, the many sessions a broken
-        # cache would make old-style restarts create stalled a POST for 30 s (seen on the tree
-        # before the engine), and the mmap reader died of SIGBUS instead of failing.
-        self.mount()
-        self.sequential(rel, want)
-        self.reverse_blocks(rel, want)
-        self.random_preads(rel, want, seed + 1, preads=PREADS)
-        self.mmap_touches(rel, want, seed + 1)
-        self.assertEqual(self.sessions_created(), 0, "%s: a read served from the cache created a session" % rel)
-        stats = self.disk_cache()
-        self.assertGreater(stats["hits"], 0, stats)
-        self.assertEqual(stats["corrupt"], 0, stats)
-
-    def test_patterns_day(self):
-        self.patterns_fill_then_serve(*self.day_truth(MANY_MEMBER_DAY), seed=1, days=[MANY_MEMBER_DAY])
-
-    def test_patterns_hour(self):
-        want = self.world.client.download(self.domain, MANY_MEMBER_DAY, hour=HOUR)
-        rel = "%s/%02d.json" % (MANY_MEMBER_DAY, HOUR)
-        self.patterns_fill_then_serve(rel, want, seed=2, days=[MANY_MEMBER_DAY], only_hour=HOUR)
-
-    def test_patterns_40_day_range(self):
-        first = shift_day(self.world.first_day, 2)
-        last = shift_day(first, 39)
-        # atd's sessions span at most 15 days: the truth is the days' downloads joined.
-        days = [day["date"] for day in self.world.status(self.domain) if first <= day["date"] <= last]
-        want = b"".join(self.world.client.download(self.domain, day) for day in days)
-        self.assertGreater(len(want), 1 * MIB)
-        self.patterns_fill_then_serve("%s..%s.json" % (first, last), want, seed=3, days=days)
-
-    def test_patterns_gz_twin(self):
-        want = self.world.client.download_gz(self.domain, MANY_MEMBER_DAY)
-        self.patterns_fill_then_serve(MANY_MEMBER_DAY + ".json.gz", want, seed=4, days=[MANY_MEMBER_DAY])
 
 
 if __name__ == "__main__":

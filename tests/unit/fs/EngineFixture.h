@@ -1,10 +1,13 @@
 // A read engine over a MemoryBackend: the mount-wide services it needs (gate, reaper, budget,
 // pool, cache), test data whose hours have one member and several (one longer than
-// sizes::kMaxMemberBlock), and readers that drive it as the kernel would.
+// the 16 MiB EngineContext::maxMemberBlock the rig sets), and readers that drive it as the kernel
+// would.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -20,6 +23,73 @@ namespace atfs::test {
 inline at::Date Day(const char* s) {
     return *at::Date::parse(s);
 }
+
+// The service as the engine sees it: MemoryBackend's, but with `stall` set a range download
+// sends nothing until cancelled (a connection gone quiet).
+class StallingBackend : public Backend {
+  public:
+    explicit StallingBackend(MemoryBackend& b) : b_(b) {}
+    std::atomic<bool> stall{false};
+    std::atomic<int> stalled{0};  // range downloads waiting now
+
+    at::SpaceList spaces() override { return b_.spaces(); }
+    std::vector<at::DayStatus> status(const at::Domain& d, std::optional<at::Date> s,
+                                      std::optional<at::Date> e) override {
+        return b_.status(d, s, e);
+    }
+    at::Session createSession(const at::Domain& d, const at::SessionRequest& r) override {
+        return b_.createSession(d, r);
+    }
+    void deleteSession(const at::Domain& d, const std::string& id) override {
+        b_.deleteSession(d, id);
+    }
+    std::vector<at::Session> listSessions(const at::Domain& d) override {
+        return b_.listSessions(d);
+    }
+    std::unique_ptr<at::DownloadStream> download(const at::Domain& d, const std::string& id,
+                                                 at::DownloadMode m, uint64_t off) override {
+        return b_.download(d, id, m, off);
+    }
+    std::unique_ptr<at::DownloadStream> downloadRange(const at::Domain& d, const std::string& id,
+                                                      uint64_t off, uint64_t len) override {
+        auto inner = b_.downloadRange(d, id, off, len);
+        if (!stall)
+            return inner;
+        return std::make_unique<Quiet>(std::move(inner), stalled);
+    }
+    std::string endpoint() const override { return "stalling:"; }
+
+  private:
+    class Quiet : public at::DownloadStream {
+      public:
+        Quiet(std::unique_ptr<at::DownloadStream> inner, std::atomic<int>& stalled)
+            : inner_(std::move(inner)), stalled_(stalled) {}
+        size_t read(char*, size_t) override {
+            std::unique_lock lk(mu_);
+            stalled_++;
+            // Bounded, so a test that never cancels still ends.
+            cv_.wait_for(lk, std::chrono::seconds(30), [&] { return cancelled_; });
+            stalled_--;
+            return 0;
+        }
+        uint64_t position() const override { return 0; }
+        uint64_t gzipReceived() const override { return 0; }
+        uint64_t gzipTotal() const override { return inner_->gzipTotal(); }
+        void cancel() override {
+            std::lock_guard lk(mu_);
+            cancelled_ = true;
+            cv_.notify_all();
+        }
+
+      private:
+        std::unique_ptr<at::DownloadStream> inner_;
+        std::atomic<int>& stalled_;
+        std::mutex mu_;
+        std::condition_variable cv_;
+        bool cancelled_ = false;
+    };
+    MemoryBackend& b_;
+};
 
 // The big day's members' text, made once for every test.
 inline const std::vector<std::vector<std::string>>& bigDayMembers() {
@@ -38,11 +108,12 @@ inline const std::vector<std::vector<std::string>>& bigDayMembers() {
 
 struct EngineRig {
     MemoryBackend backend;
+    StallingBackend front{backend};
     Stats stats;
     SessionGate gate{30};
     LiveSessions live;
-    SessionReaper reaper{backend, live, stats};
-    LeaseContext leases{backend,
+    SessionReaper reaper{front, live, stats};
+    LeaseContext leases{front,
                         gate,
                         live,
                         reaper,
@@ -50,8 +121,8 @@ struct EngineRig {
                         std::chrono::milliseconds(20000),
                         std::chrono::milliseconds(10000),
                         "atfs test"};
-    MemoryBudget budget{512ull << 20};
-    StreamContext stream{backend,
+    MemoryBudget budget;
+    StreamContext stream{front,
                          leases,
                          budget,
                          stats,
@@ -67,7 +138,9 @@ struct EngineRig {
 
     // The big day: 24 hours of 1 MiB in one, two or three members; hour 5 one member of
     // 17 MiB. A 40-day range of small hours (three segments). All of the account.
-    explicit EngineRig(unsigned workers, bool withCache = false) {
+    explicit EngineRig(unsigned workers, bool withCache = false,
+                       uint64_t budgetBytes = 512ull << 20)
+        : budget(budgetBytes) {
         const at::Date big = Day("2017-07-10");
         for (int h = 0; h < 24; ++h)
             for (const std::string& member : bigDayMembers()[size_t(h)])
@@ -84,7 +157,7 @@ struct EngineRig {
             cache = std::make_unique<read::HourCache>(cacheDir, 1ull << 30);
         }
         ctx = std::make_unique<read::EngineContext>(
-            read::EngineContext{stream, *pool, cache.get(), 64ull << 20});
+            read::EngineContext{stream, *pool, cache.get(), 64ull << 20, 16ull << 20});
     }
     ~EngineRig() {
         reaper.drain(std::chrono::milliseconds(5000));
