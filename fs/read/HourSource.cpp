@@ -4,6 +4,7 @@
 
 #include "ErrnoMap.h"
 #include "Log.h"
+#include "read/EngineSizes.h"
 #include "read/EngineStats.h"
 #include "read/ReadEngine.h"
 
@@ -68,26 +69,53 @@ int HourSource::fetch(const HourPiece& piece, FetchedHour& out, std::string& why
 int HourSource::useSession(size_t seg, std::string& id, std::string& why,
                            const FileStream::Cancelled& cancelled) {
     std::unique_lock lk(leaseMu_);
-    // Another segment's downloads finish first: its session is released once they are done.
-    leaseFree_.wait(lk, [&] { return !lease_ || leaseSeg_ == seg || users_ == 0; });
-    if (lease_ && leaseSeg_ != seg) {
-        // To the reaper's thread: no DELETE under our lock; the slot goes to the next lease.
-        // At most one of this file's deletes in flight, so the service sees at most one
-        // session more than the file uses (as FileStream).
-        if (!deleting_.empty())
-            ctx_.stream.leases.reaper.awaitTried(deleting_);
-        deleting_ = lease_.id();
-        ctx_.stream.leases.reaper.releaseLater(lease_.release(&slot_));
-    }
-    if (!lease_) {
+    for (;;) {
+        // Another segment's downloads finish first: its session is released once they are done.
+        leaseFree_.wait(lk, [&] { return !lease_ || leaseSeg_ == seg || users_ == 0; });
+        if (lease_ && leaseSeg_ != seg) {
+            // To the reaper's thread: no DELETE under our lock; the slot goes to the next lease.
+            // At most one of this file's deletes in flight, so the service sees at most one
+            // session more than the file uses (as FileStream).
+            if (!deleting_.empty())
+                ctx_.stream.leases.reaper.awaitTried(deleting_);
+            deleting_ = lease_.id();
+            ctx_.stream.leases.reaper.releaseLater(lease_.release(&slot_));
+        }
+        if (lease_)
+            break;
+        if (!slot_ && slotWaiter_) {
+            // Another reader of this file is in line for a slot: it opens the lease for both.
+            leaseFree_.wait_for(lk, sizes::kWaitPoll);
+            if (cancelled && cancelled())
+                return -EINTR;
+            continue;
+        }
         const Segment& s = plan_[seg];
         at::SessionRequest req{s.start, s.end, s.hour, domain_.accountLevel, {}};
-        if (int r =
-                lease_.open(ctx_.stream.leases, domain_, file_, req, std::move(slot_), cancelled);
-            r < 0)
+        const int r =
+            lease_.open(ctx_.stream.leases, domain_, file_, req, std::move(slot_), cancelled);
+        if (r == SessionLease::kSlotBusy) {
+            // In line for a slot without our lock: reads of cached hours, abandon and close
+            // of this file go on meanwhile.
+            slotWaiter_ = true;
+            GateSlot got;
+            lk.unlock();
+            const int w = SessionLease::waitForSlot(ctx_.stream.leases, domainKey(domain_), file_,
+                                                    cancelled, got);
+            lk.lock();
+            slotWaiter_ = false;
+            leaseFree_.notify_all();
+            if (w < 0)
+                return w;
+            if (!slot_ && !lease_)
+                slot_ = std::move(got);
+            continue;
+        }
+        if (r < 0)
             return r;
         leaseSeg_ = seg;
         sessionsCreated_++;
+        break;
     }
     // The map's offsets hold only if the session's totals are the hours' sums.
     if (lease_.session().gzipSize != map_.segmentGzipSize(seg)) {

@@ -63,9 +63,10 @@ class HourSource {
     std::condition_variable leaseFree_;
     SessionLease lease_;
     size_t leaseSeg_ = 0;
-    int users_ = 0;         // downloads on lease_ in progress
-    GateSlot slot_;         // kept from one segment's lease to the next
-    std::string deleting_;  // the last session released on the way to another segment
+    int users_ = 0;            // downloads on lease_ in progress
+    GateSlot slot_;            // kept from one segment's lease to the next
+    bool slotWaiter_ = false;  // a reader of this file is in line for a slot (leaseMu_ released)
+    std::string deleting_;     // the last session released on the way to another segment
     int sessionsCreated_ = 0;
 
     std::mutex cancelMu_;
