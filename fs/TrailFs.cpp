@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <optional>
+#include <shared_mutex>
 
 #include "ControlFiles.h"
 #include "DataTimes.h"
@@ -20,9 +22,17 @@ namespace atfs {
 struct TrailFs::OpenFile {
     uint64_t ino = 0;
     std::unique_ptr<read::ReadEngine> engine;  // data files of the past, hour map known
-    std::unique_ptr<FileStream> stream;        // data files of the past, sizes unknown
-    std::unique_ptr<LiveFile> live;            // data files that include today: they grow
-    std::string content;                       // control files: a snapshot taken at open
+    // Data files of the past without an hour map; and, beside the engine, the path of a reader
+    // that starts at 0 and reads on (`streaming`) until its first far seek.
+    std::unique_ptr<FileStream> stream;
+    std::mutex modeMu;
+    bool streaming = false;  // reads near the stream's position go to it
+    bool anyRead = false;
+    uint64_t streamEnd = 0;          // past the last byte the stream returned
+    std::shared_mutex streamMu;      // stream reads share it; the switch to the engine takes it
+    bool streamClosed = false;       // under streamMu, exclusive
+    std::unique_ptr<LiveFile> live;  // data files that include today: they grow
+    std::string content;             // control files: a snapshot taken at open
 };
 
 namespace {
@@ -272,6 +282,15 @@ int TrailFs::open(uint64_t ino, int flags, OpenResult& out) {
                 auto index = cache_.index(node->domain, options_.today());
                 file->engine = read::ReadEngine::open(engineCtx_, node->domain, node->path, plan,
                                                       *index, node->file.format);
+                if (file->engine && !file->engine->allCached()) {
+                    // One download inflated straight into the replies is the fastest way
+                    // front to back (cat, grep: the engine's blocks cost a copy more and
+                    // ~6x the memory), so a reader from 0 streams until it seeks far; a
+                    // file whose hours are all on disk needs no session at all.
+                    file->stream = std::make_unique<FileStream>(
+                        streamCtx_, node->domain, node->path, plan, node->file.format, true);
+                    file->streaming = true;
+                }
                 if (file->engine)
                     return 0;
             }
@@ -305,6 +324,16 @@ ssize_t TrailFs::read(uint64_t fh, uint64_t offset, size_t n, char* buf,
         return readLive(*file, offset, n, buf, cancelled);
     if (file->engine) {
         const auto started = std::chrono::steady_clock::now();
+        if (file->stream) {
+            if (auto r = readStreaming(*file, offset, n, buf, cancelled)) {
+                stats_.readSeconds.observe(
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                        .count());
+                if (*r > 0)
+                    stats_.bytesOut += uint64_t(*r);
+                return *r;
+            }
+        }
         const ssize_t r = file->engine->read(offset, buf, n, cancelled);
         stats_.readSeconds.observe(
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -369,6 +398,42 @@ void TrailFs::release(uint64_t fh) {
     }
     if (file->live)
         file->live->close();
+}
+
+std::optional<ssize_t> TrailFs::readStreaming(OpenFile& file, uint64_t offset, size_t n, char* buf,
+                                              const FileStream::Cancelled& cancelled) {
+    bool toEngine = false;
+    {
+        std::lock_guard lk(file.modeMu);
+        if (!file.streaming)
+            return std::nullopt;
+        // The kernel's readahead arrives a little out of order, and FileStream serves
+        // backward reads within its window and forward ones within skipAhead by reading on.
+        const bool near = file.anyRead ? offset + options_.windowBytes >= file.streamEnd &&
+                                             offset <= file.streamEnd + options_.skipAhead
+                                       : offset == 0;
+        if (near)
+            file.anyRead = true;
+        else
+            file.streaming = false;
+        toEngine = !near;
+    }
+    if (toEngine) {
+        // Its session goes to the reaper first: the engine's lease takes the slot.
+        std::unique_lock w(file.streamMu);
+        file.stream->close();
+        file.streamClosed = true;
+        return std::nullopt;
+    }
+    std::shared_lock r(file.streamMu);
+    if (file.streamClosed)
+        return std::nullopt;
+    const ssize_t got = file.stream->read(offset, buf, n, cancelled);
+    if (got > 0) {
+        std::lock_guard lk(file.modeMu);
+        file.streamEnd = std::max(file.streamEnd, offset + uint64_t(got));
+    }
+    return got;
 }
 
 std::unique_ptr<LiveFile> TrailFs::openLive(const Node& node, std::vector<Segment> plan) {

@@ -57,8 +57,10 @@ struct FsOptions {
     std::string cacheDir;
     uint64_t cacheBytes = 2048ull << 20;
     unsigned inflateThreads = 0;
-    uint64_t lookAheadBytes = 64ull << 20;  // per sequential reader, from memoryBudget
-    std::string tag;                        // "atfs host=H pid=P mnt=M"
+    // Per sequential reader, drawn from memoryBudget: two or three of the 1 GB day's ~12 MB
+    // members in flight keep two cores busy; more only raises RSS (64 MiB: 251 MB for one cat).
+    uint64_t lookAheadBytes = 32ull << 20;
+    std::string tag;             // "atfs host=H pid=P mnt=M"
     std::string accountProject;  // X-Auth-Project-Id for account calls; empty: the first space
     std::function<at::Date()> today = [] { return at::Date::todayUtc(); };
 };
@@ -145,6 +147,10 @@ class TrailFs {
     std::unique_ptr<LiveFile> openLive(const Node& node, std::vector<Segment> plan);
     ssize_t readLive(OpenFile& file, uint64_t offset, size_t n, char* buf,
                      const FileStream::Cancelled& cancelled);
+    // A file beside the engine read from 0 on: its FileStream's answer, or nullopt once the
+    // reader went elsewhere (the stream is closed then, and the engine serves the file).
+    std::optional<ssize_t> readStreaming(OpenFile& file, uint64_t offset, size_t n, char* buf,
+                                         const FileStream::Cancelled& cancelled);
     // Runs a metadata call; a service error becomes one log line and its errno.
     template <class F>
     int guarded(const std::string& what, const std::string& file, F&& f) {

@@ -30,6 +30,7 @@ class Engine : public ReadEngine {
     void abandon() override;
     void close() override;
     int sessionsCreated() const override;
+    bool allCached() const override;
 
   private:
     // One read's view of interruption: the kernel's flag, or an abandon() since it began.

@@ -127,4 +127,13 @@ void Engine::close() {
     ctx_.stream.leases.reaper.settle();
 }
 
+bool Engine::allCached() const {
+    if (!ctx_.cache)
+        return false;
+    for (const HourPiece& p : map_.pieces())
+        if (!ctx_.cache->has(source_.keyOf(p)))
+            return false;
+    return true;
+}
+
 }  // namespace atfs::read

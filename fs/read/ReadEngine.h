@@ -68,6 +68,8 @@ class ReadEngine {
     virtual void close() = 0;
     // Sessions this file created (0 when every hour came from the cache).
     virtual int sessionsCreated() const = 0;
+    // Every hour of the file is in the disk cache now (a read would create no session).
+    virtual bool allCached() const = 0;
 };
 
 }  // namespace atfs::read

@@ -171,10 +171,11 @@ TEST_F(FsTest, ServiceLimitWaitIsBounded) {
 // `download`: the call that fetches bytes ("download" for FileStream, "range" for the engine).
 class FsFailureTest : public FsTest {
   protected:
-    void readFailuresMapToErrnoAndRecover(const char* download);
+    // `at`: 0 reads through FileStream; elsewhere, the engine.
+    void readFailuresMapToErrnoAndRecover(const char* download, uint64_t at);
 };
 
-void FsFailureTest::readFailuresMapToErrnoAndRecover(const char* download) {
+void FsFailureTest::readFailuresMapToErrnoAndRecover(const char* download, uint64_t at) {
     options.failureEcho = std::chrono::milliseconds(0);
     struct Case {
         at::ErrorKind kind;
@@ -191,21 +192,42 @@ void FsFailureTest::readFailuresMapToErrnoAndRecover(const char* download) {
         backend.failNext(c.call, c.kind, c.status);
         const uint64_t fh = open("account/2017-07-01.json");
         char buf[4096];
-        EXPECT_EQ(fs().read(fh, 0, sizeof buf, buf), -c.err) << at::errorKindName(c.kind);
+        EXPECT_EQ(fs().read(fh, at, sizeof buf, buf), -c.err) << at::errorKindName(c.kind);
         // The next read starts over and succeeds; no session is left behind.
-        EXPECT_GT(fs().read(fh, 0, sizeof buf, buf), 0);
+        EXPECT_GT(fs().read(fh, at, sizeof buf, buf), 0);
         fs().release(fh);
         EXPECT_TRUE(backend.liveSessions().empty());
     }
 }
 
 TEST_F(FsFailureTest, ReadFailuresMapToErrnoAndRecover) {
-    readFailuresMapToErrnoAndRecover("range");
+    readFailuresMapToErrnoAndRecover("range", 100);
+}
+
+// A reader from 0 streams on FileStream (one session, inflated into the replies); its first
+// far seek hands the file to the engine: the stream's session is deleted first, the bytes on
+// both sides are exact, and only one session is live at a time.
+TEST_F(FsTest, AFarSeekMovesAStreamingReaderToTheEngine) {
+    options.maxSessionsPerDomain = 1;  // the engine's lease needs the slot the stream held
+    const std::string expected = dayJson("account", "2017-07-10");
+    const uint64_t fh = open("account/2017-07-10.json");
+    EXPECT_EQ(readAt(fh, 0, 64 << 10), expected.substr(0, 64 << 10));
+    EXPECT_EQ(readAt(fh, 64 << 10, 64 << 10), expected.substr(64 << 10, 64 << 10));
+    EXPECT_EQ(backend.counters().created, 1);
+    EXPECT_EQ(backend.counters().rangeDownloads, 0);
+    const uint64_t far = expected.size() - 5000;
+    EXPECT_EQ(readAt(fh, far, 4096), expected.substr(far, 4096));
+    EXPECT_EQ(readAt(fh, 100, 4096), expected.substr(100, 4096));
+    EXPECT_EQ(backend.counters().created, 2);
+    EXPECT_GT(backend.counters().rangeDownloads, 0);
+    EXPECT_LE(backend.liveSessions().size(), 1u);
+    fs().release(fh);
+    EXPECT_TRUE(backend.liveSessions().empty());
 }
 
 TEST_F(FsFailureTest, ReadFailuresMapToErrnoAndRecoverSequential) {
     options.readEngine = false;
-    readFailuresMapToErrnoAndRecover("download");
+    readFailuresMapToErrnoAndRecover("download", 0);
     // FileStream checks what it inflates: bad bytes are EIO, not short data.
     backend.failNext("download", at::ErrorKind::Integrity, 0);
     const uint64_t fh = open("account/2017-07-01.json");
