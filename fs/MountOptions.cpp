@@ -93,6 +93,7 @@ FsOptions fsOptionsFrom(const MountOptions& o) {
     f.cacheDir = o.cacheDir.value.empty() ? read::defaultCacheDir().string() : o.cacheDir.value;
     f.cacheBytes = o.cacheSizeMiB.value << 20;
     f.inflateThreads = unsigned(o.inflateThreads.value);
+    f.streamFromStart = o.sequential.value == "stream";
     return f;
 }
 

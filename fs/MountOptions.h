@@ -76,6 +76,14 @@ struct MountOptions {
         1,
         uint64_t(1) << 30,
         "the disk cache's bound in MiB; least recently used hours go first"};
+    Choice sequential{list,
+                      "sequential",
+                      "engine",
+                      {"engine", "stream"},
+                      "how a reader from the start of a past file is served: engine (hours "
+                      "fetched and inflated in parallel, kept in the disk cache) or stream (one "
+                      "download inflated into the replies: least memory, one core, no disk cache "
+                      "until the first far seek)"};
     Number<int> inflateThreads{list,
                                "inflate_threads",
                                "N",

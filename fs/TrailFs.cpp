@@ -282,7 +282,7 @@ int TrailFs::open(uint64_t ino, int flags, OpenResult& out) {
                 auto index = cache_.index(node->domain, options_.today());
                 file->engine = read::ReadEngine::open(engineCtx_, node->domain, node->path, plan,
                                                       *index, node->file.format);
-                if (file->engine && !file->engine->allCached()) {
+                if (file->engine && options_.streamFromStart && !file->engine->allCached()) {
                     // One download inflated straight into the replies is the fastest way
                     // front to back (cat, grep: the engine's blocks cost a copy more and
                     // ~6x the memory), so a reader from 0 streams until it seeks far; a

@@ -57,6 +57,8 @@ struct FsOptions {
     std::string cacheDir;
     uint64_t cacheBytes = 2048ull << 20;
     unsigned inflateThreads = 0;
+    // -o sequential=stream: a reader from 0 reads on FileStream until its first far seek.
+    bool streamFromStart = false;
     // Per sequential reader, drawn from memoryBudget: two or three of the 1 GB day's ~12 MB
     // members in flight keep two cores busy; more only raises RSS (64 MiB: 251 MB for one cat).
     uint64_t lookAheadBytes = 32ull << 20;

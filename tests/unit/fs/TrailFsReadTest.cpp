@@ -171,7 +171,7 @@ TEST_F(FsTest, ServiceLimitWaitIsBounded) {
 // `download`: the call that fetches bytes ("download" for FileStream, "range" for the engine).
 class FsFailureTest : public FsTest {
   protected:
-    // `at`: 0 reads through FileStream; elsewhere, the engine.
+    // `at`: with readEngine off, FileStream; else the engine.
     void readFailuresMapToErrnoAndRecover(const char* download, uint64_t at);
 };
 
@@ -208,6 +208,7 @@ TEST_F(FsFailureTest, ReadFailuresMapToErrnoAndRecover) {
 // far seek hands the file to the engine: the stream's session is deleted first, the bytes on
 // both sides are exact, and only one session is live at a time.
 TEST_F(FsTest, AFarSeekMovesAStreamingReaderToTheEngine) {
+    options.streamFromStart = true;    // -o sequential=stream
     options.maxSessionsPerDomain = 1;  // the engine's lease needs the slot the stream held
     const std::string expected = dayJson("account", "2017-07-10");
     const uint64_t fh = open("account/2017-07-10.json");
