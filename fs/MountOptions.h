@@ -78,7 +78,7 @@ struct MountOptions {
         "the disk cache's bound in MiB; least recently used hours go first"};
     Choice sequential{list,
                       "sequential",
-                      "engine",
+                      "stream",
                       {"engine", "stream"},
                       "how a reader from the start of a past file is served: engine (hours "
                       "fetched and inflated in parallel, kept in the disk cache) or stream (one "

@@ -70,7 +70,10 @@ class CacheCase(ReadPatterns, MountTestCase):
     def mount(self, options="", cache_dir=None, proxy=False):
         """A fresh mount on cache_dir (this test's by default), through a CountingProxy if
         asked (self.proxy); it becomes self.mnt."""
-        opts = "cache_dir=" + (cache_dir or self.cache_dir) + ("," + options if options else "")
+        # sequential=engine: readers from 0 go through the engine too, which fills the cache
+        # (the default, sequential=stream, fills it from the first far seek on).
+        opts = ("cache_dir=" + (cache_dir or self.cache_dir) + ",sequential=engine" +
+                ("," + options if options else ""))
         counting = CountingProxy(self.world.atd.port) if proxy else None
         self.proxy = counting
         self.mnt = self.world.mount(options=opts, endpoint=counting.endpoint if counting else None)
