@@ -33,6 +33,8 @@ ssize_t Engine::read(uint64_t offset, char* buf, size_t n, const FileStream::Can
     int r = 0;
     std::string why;
     size_t piece = 0;
+    int reloads = 0;
+    constexpr int kMaxReloads = 100;
     while (got < n && offset + got < map_.size()) {
         const uint64_t at = offset + got;
         piece = map_.locate(at);
@@ -42,13 +44,28 @@ ssize_t Engine::read(uint64_t offset, char* buf, size_t n, const FileStream::Can
         size_t copied = 0;
         r = readPiece(piece, inHour, buf + got, want, seq, c, why, copied);
         got += copied;
-        if (r != 0 || copied == 0)
+        if (r != 0)
             break;
+        if (copied == 0) {
+            // Its hour was dropped between loading and copying (other readers' hours pushed
+            // it out): load it again, a bounded number of times.
+            if (++reloads > kMaxReloads) {
+                r = -EIO;
+                break;
+            }
+            if (interrupted(c)) {
+                r = -EINTR;
+                break;
+            }
+        }
     }
     if (r == kMismatch) {
         startFallback(piece, why);
-        // What this call copied was verified; the rest comes from the sequential path.
-        return got ? ssize_t(got) : fallbackRead(offset, buf, n, cancelled);
+        // What this call copied was verified; the rest comes from the sequential path. Never
+        // a short count: the kernel takes one from a page-cached file for its end (and
+        // shrinks st_size to it).
+        const ssize_t rest = fallbackRead(offset + got, buf + got, n - got, cancelled);
+        return rest < 0 ? rest : ssize_t(got) + rest;
     }
     if (seq && !interrupted(c))
         lookAhead(offset + got);
@@ -59,7 +76,8 @@ ssize_t Engine::read(uint64_t offset, char* buf, size_t n, const FileStream::Can
             dropPassedHours();
     }
     storeHours();
-    if (r < 0 && got == 0)
+    // An error after some bytes is the error (a short count would read as the file's end).
+    if (r < 0)
         return r;
     return ssize_t(got);
 }
