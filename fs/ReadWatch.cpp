@@ -288,8 +288,10 @@ void ReadWatch::run() {
                     }
                     continue;
                 }
+                // The event may be stale: its process was forgotten (pidfd closed) after
+                // epoll_wait returned, and a new process's pidfd got the same number.
                 auto it = byPidfd_.find(events[i].data.fd);
-                if (it != byPidfd_.end())
+                if (it != byPidfd_.end() && !stillRunning(*it->second))
                     ended(std::shared_ptr<Process>(it->second), orphaned);
             }
             if (!polled_.empty())
