@@ -197,8 +197,10 @@ void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     fi->direct_io = r.directIo;
     fi->keep_cache = r.keepCache;
     fi->nonseekable = 0;
-    if (fuse_reply_open(req, fi) == -ENOENT)
+    if (fuse_reply_open(req, fi) == -ENOENT) {
+        fsOf(req).readWatch().released(r.fh);
         fsOf(req).release(r.fh);  // interrupted open
+    }
 }
 
 void opRead(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* fi) {

@@ -1,6 +1,7 @@
 #include "ReadWatch.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
@@ -112,7 +113,7 @@ ReadWatch::~ReadWatch() {
 
 std::shared_ptr<ReadWatch::Process> ReadWatch::processOf(pid_t tid) {
     if (auto it = byTid_.find(tid); it != byTid_.end()) {
-        if (auto p = it->second.lock(); p && !p->dead)
+        if (auto p = it->second.lock(); p && stillRunning(*p))
             return p;
         byTid_.erase(it);
     }
@@ -122,8 +123,15 @@ std::shared_ptr<ReadWatch::Process> ReadWatch::processOf(pid_t tid) {
         p->dead = true;  // gone before its request got here: not watched, nowhere listed
         return p;
     }
-    if (auto it = byTgid_.find(tgid); it != byTgid_.end()) {
-        p = it->second;
+    auto known = byTgid_.find(tgid);
+    if (known != byTgid_.end() && !stillRunning(*known->second)) {
+        // Its end is not handled yet, and its pid is already another process's (pid_max is
+        // 32768 here: xargs runs wrap it within a minute). The watch still ends the old one.
+        byTgid_.erase(known);
+        known = byTgid_.end();
+    }
+    if (known != byTgid_.end()) {
+        p = known->second;
     } else {
         p->tgid = tgid;
         p->pidfd = epoll_ < 0 ? -1 : openPidfd(tgid);
@@ -151,6 +159,17 @@ std::shared_ptr<ReadWatch::Process> ReadWatch::processOf(pid_t tid) {
     byTid_[tid] = p;
     p->tids.push_back(tid);
     return p;
+}
+
+bool ReadWatch::stillRunning(const Process& p) {
+    if (p.dead)
+        return false;
+    if (p.pidfd >= 0) {
+        pollfd ready{p.pidfd, POLLIN, 0};
+        return poll(&ready, 1, 0) == 0;  // a pidfd turns readable when its process exits
+    }
+    unsigned long long born = p.born;
+    return aliveInProc(p.tgid, born);
 }
 
 void ReadWatch::addReader(File& f, const std::shared_ptr<Process>& p) {
@@ -269,8 +288,10 @@ void ReadWatch::run() {
                     }
                     continue;
                 }
+                // The event may be stale: its process was forgotten (pidfd closed) after
+                // epoll_wait returned, and a new process's pidfd got the same number.
                 auto it = byPidfd_.find(events[i].data.fd);
-                if (it != byPidfd_.end())
+                if (it != byPidfd_.end() && !stillRunning(*it->second))
                     ended(std::shared_ptr<Process>(it->second), orphaned);
             }
             if (!polled_.empty())

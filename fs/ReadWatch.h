@@ -51,7 +51,10 @@ class ReadWatch {
         pid_t lastTid = -1;                          // the fast path: the same thread again
         std::shared_ptr<Process> last;
     };
-    std::shared_ptr<Process> processOf(pid_t tid);               // under mu_
+    std::shared_ptr<Process> processOf(pid_t tid);  // under mu_
+    // False once it ended, even if the watch's thread has not handled that yet: a pid
+    // seen again may already be another process.
+    static bool stillRunning(const Process& p);
     void addReader(File& f, const std::shared_ptr<Process>& p);  // under mu_
     void run();
     void forgetProcess(const std::shared_ptr<Process>& p);  // under mu_: out of every map

@@ -9,6 +9,7 @@ import os
 import re
 import signal
 import subprocess
+import threading
 import time
 import unittest
 
@@ -43,24 +44,31 @@ def four_mounts_read(world, domain, names, timeout=BOUND):
                 stderr=subprocess.PIPE,
                 start_new_session=True,
             )
-            proc.stdin.write("\0".join(names).encode())
-            proc.stdin.close()
-            procs.append((proc, time.monotonic()))
-        deadline = time.monotonic() + timeout
-        results = []
-        for (proc, start), m in zip(procs, mounts):
-            out = proc.stdout.read()  # EOF when xargs and its readers are done
-            err = proc.stderr.read()  # a few lines at most: no pipe fills up
+            procs.append(proc)
+        # Each mount's readers collected on a thread of their own, so each time is that
+        # mount's own end, not the moment the mounts before it in this list were collected.
+        results = [None] * len(procs)
+
+        def collect(i):
+            proc = procs[i]
+            start = time.monotonic()
             try:
-                proc.wait(max(1, deadline - time.monotonic()))
+                out, err = proc.communicate("\0".join(names).encode(), timeout=timeout)
             except subprocess.TimeoutExpired:
-                raise TimeoutError("a mount's readers did not finish within %d s" % timeout)
-            proc.stdout.close()
-            proc.stderr.close()
-            results.append((time.monotonic() - start, out.decode(), err.decode(errors="replace"), limit_waits(m)))
+                return
+            results[i] = (time.monotonic() - start, out.decode(), err.decode(errors="replace"))
+
+        threads = [threading.Thread(target=collect, args=(i,)) for i in range(len(procs))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if any(r is None for r in results):
+            raise TimeoutError("a mount's readers did not finish within %d s" % timeout)
+        results = [r + (limit_waits(m),) for r, m in zip(results, mounts)]
         return results
     finally:
-        for proc, _ in procs:
+        for proc in procs:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(10)

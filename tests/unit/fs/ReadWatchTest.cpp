@@ -12,6 +12,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <vector>
 
 using namespace atfs;
 using namespace std::chrono_literals;
@@ -109,4 +110,32 @@ TEST(ReadWatch, ThreadsCountAsTheirProcessAndKernelRequestsAsNobody) {
     watch.released(3);
     EXPECT_FALSE(abandoned.has(3));
     EXPECT_EQ(watch.watchedProcesses(), 0u);
+}
+
+// Pidfd numbers are reused: a process that ends while its file is released hands its pidfd's
+// number to the next reader's pidfd, and the end's event, still in flight, must not end that
+// one (its reads would get EINTR, which cat retries forever). Short-lived openers race live ones.
+TEST(ReadWatch, AReusedPidfdNumberDoesNotEndALiveReader) {
+    Abandoned abandoned;
+    ReadWatch watch([&](uint64_t fh) { abandoned.add(fh); });
+    std::vector<pid_t> live;
+    std::vector<ReadWatch::ProcessRef> liveReads;
+    for (uint64_t i = 0; i < 400; ++i) {
+        const pid_t brief = fork();
+        if (brief == 0)
+            _exit(0);
+        watch.opened(1000 + i, brief);
+        waitpid(brief, nullptr, 0);  // its pidfd turns readable about now
+        watch.released(1000 + i);    // and is closed: the number is free again
+        live.push_back(sleeper());
+        watch.opened(2000 + i, live.back());
+        liveReads.push_back(watch.reading(2000 + i, live.back()));
+    }
+    std::this_thread::sleep_for(300ms);
+    int wronglyGone = 0;
+    for (uint64_t i = 0; i < live.size(); ++i)
+        wronglyGone += ReadWatch::gone(liveReads[i]) || abandoned.has(2000 + i);
+    for (pid_t p : live)
+        killAndReap(p);
+    EXPECT_EQ(wronglyGone, 0);
 }
