@@ -96,7 +96,7 @@ std::string renderMetrics(const MetricsInput& in) {
     w.counter("atfs_disk_cache_evictions_total", d.evictions,
               "disk cache entries removed to stay under cache_size");
     const read::EngineCounters& e = in.read.engine;
-    w.counter("atfs_engine_hours_fetched_total", e.hoursFetched,
+    w.counter("atfs_engine_hour_fetches_total", e.hoursFetched,
               "hours fetched with a Range request on a session");
     w.counter("atfs_engine_range_bytes_total", e.rangeBytes, "gzip bytes fetched by Range");
     w.counter("atfs_engine_fallbacks_total", e.fallbacks,
