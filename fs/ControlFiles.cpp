@@ -5,8 +5,8 @@
 namespace atfs {
 
 std::string renderStatus(const std::string& endpoint, const at::SpaceList* spaces,
-                         const MetadataCache::State& cache, int maxSessions,
-                         const std::string& tag) {
+                         const MetadataCache::State& cache, int maxSessions, const std::string& tag,
+                         const ReadStatus& read) {
     nlohmann::json j;
     j["endpoint"] = endpoint;
     j["tag"] = tag;
@@ -29,6 +29,27 @@ std::string renderStatus(const std::string& endpoint, const at::SpaceList* space
     for (auto& [key, v] : cache.domains)
         c["domains"][key] = {{"age_seconds", v.first}, {"days", v.second}};
     j["cache"] = c;
+    const read::CacheCounters& d = read.cache;
+    const uint64_t lookups = d.hits + d.misses;
+    j["disk_cache"] = {{"enabled", read.diskCache},
+                       {"dir", read.cacheDir},
+                       {"max_bytes", read.cacheMaxBytes},
+                       {"bytes", d.bytes},
+                       {"entries", d.entries},
+                       {"hits", d.hits},
+                       {"misses", d.misses},
+                       {"hit_rate", lookups ? double(d.hits) / double(lookups) : 0.0},
+                       {"corrupt", d.corrupt},
+                       {"stale", d.stale},
+                       {"evictions", d.evictions},
+                       {"writes", d.writes}};
+    const read::EngineCounters& e = read.engine;
+    j["read_engine"] = {{"inflate_threads", read.inflateThreads},
+                        {"files", e.filesOpened},
+                        {"fallbacks", e.fallbacks},
+                        {"hours_fetched", e.hoursFetched},
+                        {"hours_from_cache", e.hoursFromCache},
+                        {"range_bytes", e.rangeBytes}};
     return j.dump(2) + "\n";
 }
 

@@ -31,6 +31,14 @@ FileStream::~FileStream() {
 }
 
 void FileStream::close() {
+    // First, without the lock: a read queued for a slot or waiting out a 429 stops (within
+    // the gate's 100 ms poll), and one downloading ends instead of restarting.
+    closed_ = true;
+    abandon();
+    idle();
+}
+
+void FileStream::idle() {
     std::vector<ReleasedSession> released;
     {
         std::lock_guard lk(mu_);
@@ -64,12 +72,48 @@ ssize_t FileStream::read(uint64_t offset, char* buf, size_t n, const Cancelled& 
     std::vector<ReleasedSession> released;
     ssize_t r = 0;
     {
-        std::lock_guard lk(mu_);
-        r = readUnderLock(offset, buf, n, cancelled);
+        std::unique_lock lk(mu_);
+        for (;;) {
+            r = closed_ ? -EBADF : readUnderLock(offset, buf, n, cancelled);
+            if (r != SessionLease::kSlotBusy)
+                break;
+            if (int w = awaitSlot(lk, cancelled); w < 0) {
+                r = w;
+                break;
+            }
+        }
         released.swap(released_);
     }
     handOver(released);
     return r;
+}
+
+int FileStream::awaitSlot(std::unique_lock<std::mutex>& lk, const Cancelled& cancelled) {
+    auto gone = [&] { return closed_ || (cancelled && cancelled()); };
+    if (slotWaiter_) {
+        // Another read of this file is in line already: one place per file, not per request.
+        while (slotWaiter_ && !gone())
+            slotCv_.wait_for(lk, std::chrono::milliseconds(100));
+        return gone() ? -EINTR : 0;
+    }
+    slotWaiter_ = true;
+    GateSlot got;
+    lk.unlock();
+    const int r = SessionLease::waitForSlot(ctx_.leases, domainKey_, file_, gone, got);
+    lk.lock();
+    slotWaiter_ = false;
+    slotCv_.notify_all();
+    if (r < 0) {
+        if (r != -EINTR) {
+            broken_ = true;
+            lastError_ = -r;
+            failedAt_ = std::chrono::steady_clock::now();
+        }
+        return r;
+    }
+    if (!slot_ && !lease_ && !closed_)
+        slot_ = std::move(got);  // else `got` goes back to the gate here
+    return 0;
 }
 
 ssize_t FileStream::readUnderLock(uint64_t offset, char* buf, size_t n,
@@ -181,8 +225,14 @@ ssize_t FileStream::pull(char* dst, size_t n) {
         lease_.entry().bytes->store(received);
         if (r == 0 && wasAbandoned()) {
             // Not the end of the data: abandon() stopped the download.
-            if (got > 0)
+            if (got > 0) {
+                // The session goes now, not when the next read or the release comes (the
+                // kernel sends no release while a child that inherited the file lives).
+                closeSession(/*keepSlot=*/true);
+                broken_ = true;
+                lastError_ = 0;
                 return ssize_t(got);
+            }
             if (interrupted()) {
                 closeSession(/*keepSlot=*/true);
                 broken_ = true;  // the next read starts over where it asks
@@ -230,6 +280,17 @@ int FileStream::skipTo(uint64_t offset) {
 }
 
 int FileStream::restartAt(uint64_t offset) {
+    const int r = restartFrom(offset);
+    if (r < 0 && !broken_) {
+        // Interrupted or queued for a slot half way: the position is not set, so the next
+        // read starts over (without the failure echo: nothing failed).
+        broken_ = true;
+        lastError_ = 0;
+    }
+    return r;
+}
+
+int FileStream::restartFrom(uint64_t offset) {
     if (pos_ != 0 || seg_ != 0)
         ctx_.stats.restarts++;
     closeSession(/*keepSlot=*/true);
@@ -277,7 +338,7 @@ int FileStream::openSession(size_t seg) {
     // A slot kept from this reader's previous session goes to the next one.
     if (int r = lease_.open(ctx_.leases, domain_, file_, req, std::move(slot_), cancelled_);
         r < 0) {
-        if (r != -EINTR) {
+        if (r != -EINTR && r != SessionLease::kSlotBusy) {
             broken_ = true;
             lastError_ = -r;
             failedAt_ = std::chrono::steady_clock::now();
@@ -299,9 +360,16 @@ int FileStream::openDownload(uint64_t rawOffset) {
     } catch (const at::ApiError& e) {
         return fail("download", e);
     }
-    std::lock_guard lk(cancelMu_);
-    cancellable_ = stream_.get();
+    {
+        std::lock_guard lk(cancelMu_);
+        cancellable_ = stream_.get();
+    }
     lastGzip_ = 0;
+    // The reader went while this download was being set up, too early for abandon() to stop
+    // it (ReadWatch marks the reader gone before it abandons). Not asked under cancelMu_:
+    // libfuse holds the request's lock when it calls abandon().
+    if (interrupted())
+        abandon();
     return 0;
 }
 
@@ -320,7 +388,9 @@ void FileStream::dropStream() {
 }
 
 void FileStream::closeSession(bool keepSlot) {
-    dropStream();
+    // The session goes to the reaper before the stream is dropped: a cancelled download's
+    // transfer thread may take up to a second to notice (curl's progress callback), and
+    // the DELETE need not wait for it.
     // No DELETE runs under the stream's mutex. Reading on, the reaper's thread deletes it
     // while the next session is created (the service may see one more session for a moment;
     // holding every consumed one until the read ends would pile up one per segment);
@@ -334,6 +404,7 @@ void FileStream::closeSession(bool keepSlot) {
         ctx_.leases.reaper.releaseLater(lease_.release(&slot_));
     } else if (lease_)
         released_.push_back(lease_.release());
+    dropStream();
     if (!keepSlot)
         slot_.reset();
 }

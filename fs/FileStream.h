@@ -10,7 +10,9 @@
 // mode re-downloads the segment and skips to the offset.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -55,8 +57,12 @@ class FileStream {
     // `cancelled` says the kernel interrupted the request (the reader got a signal).
     using Cancelled = std::function<bool()>;
     ssize_t read(uint64_t offset, char* buf, size_t n, const Cancelled& cancelled = {});
-    // Deletes the live session, if any, and gives back the window's memory.
+    // Deletes the live session, if any, and gives back the window's memory. A read in
+    // progress or queued for a slot ends first (-EINTR); later reads get -EBADF.
     void close();
+    // Deletes the live session and gives back the window's memory, but may be read again
+    // (a consumed part of a live file: a backward seek reopens it).
+    void idle();
     // From any thread, without the stream's lock: the reader is gone (its read was
     // interrupted, or the file is being released). The download stops within a second,
     // whatever the connection does, and the read in progress returns -EINTR.
@@ -74,6 +80,10 @@ class FileStream {
     int skipTo(uint64_t offset);
     void remember(const char* data, size_t n, uint64_t at);  // into the window
     int restartAt(uint64_t offset);
+    int restartFrom(uint64_t offset);
+    // Waits for a session slot with mu_ released (lk is relocked on return): 0 when the
+    // read may try again, -EINTR or -EIO.
+    int awaitSlot(std::unique_lock<std::mutex>& lk, const Cancelled& cancelled);
     int openSession(size_t seg);
     int openDownload(uint64_t rawOffset);
     void closeSession(bool keepSlot = false);
@@ -83,7 +93,7 @@ class FileStream {
     int fail(const std::string& what, const at::ApiError& e);
     uint64_t sizeOf(size_t seg) const;
     void noteSize();
-    bool interrupted() const { return cancelled_ && cancelled_(); }
+    bool interrupted() const { return closed_ || (cancelled_ && cancelled_()); }
 
     StreamContext& ctx_;
     const at::Domain domain_;
@@ -96,11 +106,14 @@ class FileStream {
     uint64_t reportedSize_;                        // the length the kernel was last told
 
     std::mutex mu_;
-    size_t seg_ = 0;         // current segment
-    uint64_t segStart_ = 0;  // file offset where it starts
-    uint64_t pos_ = 0;       // file offset of the next byte from the stream
-    bool broken_ = false;    // after an error: the next read restarts
-    int lastError_ = 0;      // that error's errno, and when: see StreamContext::failureEcho
+    std::atomic<bool> closed_{false};  // close() began: reads end, none starts a session
+    bool slotWaiter_ = false;          // a read of this file is in the gate's line
+    std::condition_variable slotCv_;   // the other reads wait for that one's outcome
+    size_t seg_ = 0;                   // current segment
+    uint64_t segStart_ = 0;            // file offset where it starts
+    uint64_t pos_ = 0;                 // file offset of the next byte from the stream
+    bool broken_ = false;              // after an error: the next read restarts
+    int lastError_ = 0;  // that error's errno, and when: see StreamContext::failureEcho
     std::chrono::steady_clock::time_point failedAt_;
     SessionLease lease_;  // the current segment's session
     GateSlot slot_;       // kept between one lease and the next

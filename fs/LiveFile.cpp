@@ -99,7 +99,7 @@ bool LiveFile::follow(uint64_t end) {
     auto growth = growthAfter(*index, span_, format_, end);
     if (!growth)
         return false;
-    parts_.back().stream->close();  // consumed: its window's memory goes back
+    parts_.back().stream->idle();  // consumed: its window's memory goes back
     ctx_.stats.follows++;
     if (parts_.size() >= kMaxParts) {
         // A tail that follows for days would keep one part per growth: start over with one

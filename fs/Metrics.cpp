@@ -80,7 +80,27 @@ std::string renderMetrics(const MetricsInput& in) {
     w.counter("atfs_skip_aheads_total", s.skips, "forward seeks reached by reading on");
     w.counter("atfs_session_queue_waits_total", s.gateWaits,
               "session creations that queued for a slot (max_sessions)");
+    w.counter("atfs_session_limit_waits_total", s.limitWaits,
+              "429s of the service's session limit waited out as Retry-After says");
     w.counter("atfs_files_opened_total", s.filesOpened, "data files opened");
+    const read::CacheCounters& d = in.read.cache;
+    w.gauge("atfs_disk_cache_bytes", double(d.bytes), "bytes in the disk cache of hours");
+    w.gauge("atfs_disk_cache_max_bytes", double(in.read.cacheMaxBytes),
+            "the disk cache's bound (0: off)");
+    w.counter("atfs_disk_cache_hits_total", d.hits, "hours read from the disk cache");
+    w.counter("atfs_disk_cache_misses_total", d.misses, "hours not in the disk cache");
+    w.counter("atfs_disk_cache_corrupt_total", d.corrupt,
+              "disk cache entries that failed their check (deleted, fetched again)");
+    w.counter("atfs_disk_cache_stale_total", d.stale,
+              "disk cache entries whose hour changed on the service (late events)");
+    w.counter("atfs_disk_cache_evictions_total", d.evictions,
+              "disk cache entries removed to stay under cache_size");
+    const read::EngineCounters& e = in.read.engine;
+    w.counter("atfs_engine_hour_fetches_total", e.hoursFetched,
+              "hours fetched with a Range request on a session");
+    w.counter("atfs_engine_range_bytes_total", e.rangeBytes, "gzip bytes fetched by Range");
+    w.counter("atfs_engine_fallbacks_total", e.fallbacks,
+              "files sent back to the sequential path: the service's bytes disagreed with the map");
     w.gauge("atfs_memory_used_bytes", double(in.memoryUsed), "memory held by read windows");
     w.gauge("atfs_memory_budget_bytes", double(in.memoryBudget),
             "memory all read windows may hold (memory_budget)");
@@ -94,6 +114,8 @@ std::string renderMetrics(const MetricsInput& in) {
         w.sample("atfs_live_sessions", n, "domain=\"" + labelValue(domain) + "\"");
     w.histogram("atfs_read_duration_seconds", s.readSeconds,
                 "time to answer one read of a data file");
+    w.histogram("atfs_session_queue_wait_seconds", s.queueWaitSeconds,
+                "time a reader waited in line for a session slot (max_sessions)");
     w.histogram("atfs_download_first_byte_seconds", s.firstByteSeconds,
                 "time from a download request to its first byte");
     return w.take();

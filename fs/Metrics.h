@@ -1,13 +1,14 @@
 // .atfs/metrics: the mount's counters in the Prometheus text exposition format (0.0.4), for
 // node_exporter's textfile collector or any scraper that can read a file. Only what the mount
-// measures; there is no cache yet, so no cache metrics.
+// measures.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "session/LiveSessions.h"
+#include "ReadStatus.h"
 #include "Stats.h"
+#include "session/LiveSessions.h"
 
 namespace atfs {
 
@@ -17,6 +18,7 @@ struct MetricsInput {
     uint64_t memoryBudget = 0;
     int sessionSlotsPerDomain = 0;
     std::vector<LiveSession> live;
+    ReadStatus read;
 };
 
 std::string renderMetrics(const MetricsInput& in);

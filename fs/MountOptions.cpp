@@ -1,6 +1,7 @@
 #include "MountOptions.h"
 
 #include "TrailFs.h"
+#include "read/HourCache.h"
 
 namespace atfs {
 
@@ -88,6 +89,11 @@ FsOptions fsOptionsFrom(const MountOptions& o) {
     f.cacheTtl = std::chrono::seconds(o.cacheTtlSeconds.value);
     f.todayTtl = std::min(f.todayTtl, f.cacheTtl);
     f.gateTimeout = std::chrono::seconds(o.gateTimeoutSeconds.value);
+    f.diskCache = o.cache.value == "on";
+    f.cacheDir = o.cacheDir.value.empty() ? read::defaultCacheDir().string() : o.cacheDir.value;
+    f.cacheBytes = o.cacheSizeMiB.value << 20;
+    f.inflateThreads = unsigned(o.inflateThreads.value);
+    f.streamFromStart = o.sequential.value == "stream";
     return f;
 }
 

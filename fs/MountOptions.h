@@ -60,6 +60,38 @@ struct MountOptions {
                              "stall: resumed, then EIO (0: no floor)"};
     Number<int> minRateSeconds{
         list, "min_rate_time", "SECONDS", 30, 1, 3600, "the window min_rate is measured over"};
+    Choice cache{list,
+                 "cache",
+                 "on",
+                 {"on", "off"},
+                 "keep downloaded hours of past days on local disk (cache_dir): a second read "
+                 "creates no session"};
+    Text cacheDir{list, "cache_dir", "PATH", "$XDG_CACHE_HOME/atfs",
+                  "the disk cache's folder (created 0700, files 0600)"};
+    Number<uint64_t> cacheSizeMiB{
+        list,
+        "cache_size",
+        "MIB",
+        2048,
+        1,
+        uint64_t(1) << 30,
+        "the disk cache's bound in MiB; least recently used hours go first"};
+    Choice sequential{list,
+                      "sequential",
+                      "stream",
+                      {"engine", "stream"},
+                      "how a reader from the start of a past file is served: engine (hours "
+                      "fetched and inflated in parallel, kept in the disk cache) or stream (one "
+                      "download inflated into the replies: least memory, one core, no disk cache "
+                      "until the first far seek)"};
+    Number<int> inflateThreads{list,
+                               "inflate_threads",
+                               "N",
+                               0,
+                               0,
+                               256,
+                               "threads that fetch and inflate hours of past files ahead of "
+                               "readers (0: one per CPU)"};
     Text log{list, "log", "stderr|syslog|FILE", "syslog, stderr with -f",
              "where log lines go (syslog: facility daemon, tag atfs)"};
     Choice logLevel{list,

@@ -193,11 +193,14 @@ void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
         return;
     }
     fi->fh = r.fh;
+    fsOf(req).readWatch().opened(r.fh, fuse_req_ctx(req)->pid);
     fi->direct_io = r.directIo;
     fi->keep_cache = r.keepCache;
     fi->nonseekable = 0;
-    if (fuse_reply_open(req, fi) == -ENOENT)
+    if (fuse_reply_open(req, fi) == -ENOENT) {
+        fsOf(req).readWatch().released(r.fh);
         fsOf(req).release(r.fh);  // interrupted open
+    }
 }
 
 void opRead(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* fi) {
@@ -210,6 +213,13 @@ void opRead(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* 
         buf.reset(new char[size]);
         capacity = size;
     }
+    // Readahead of a reader killed since it was sent gets no interrupt (ReadWatch.h).
+    TrailFs& fs = fsOf(req);
+    const ReadWatch::ProcessRef reader = fs.readWatch().reading(fi->fh, fuse_req_ctx(req)->pid);
+    if (ReadWatch::gone(reader)) {
+        fuse_reply_err(req, EINTR);
+        return;
+    }
     // An interrupted read (the reader got a signal) ends its download at once; libfuse may
     // call this on another thread, even as we reply, so it carries only the handle.
     fuse_req_interrupt_func(
@@ -218,9 +228,10 @@ void opRead(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* 
             fsOf(interrupted).abandon(uint64_t(reinterpret_cast<uintptr_t>(fh)));
         },
         reinterpret_cast<void*>(uintptr_t(fi->fh)));
-    // A reader queued for a session slot that gets a signal stops waiting.
-    const ssize_t r = fsOf(req).read(fi->fh, uint64_t(off), size, buf.get(),
-                                     [req] { return fuse_req_interrupted(req) != 0; });
+    // A reader queued for a session slot that gets a signal, or is gone, stops waiting.
+    const ssize_t r = fs.read(fi->fh, uint64_t(off), size, buf.get(), [req, reader] {
+        return fuse_req_interrupted(req) != 0 || ReadWatch::gone(reader);
+    });
     if (r < 0) {
         fuse_reply_err(req, int(-r));
         return;
@@ -229,6 +240,7 @@ void opRead(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* 
 }
 
 void opRelease(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
+    fsOf(req).readWatch().released(fi->fh);
     fsOf(req).release(fi->fh);
     fuse_reply_err(req, 0);
 }

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <optional>
+#include <shared_mutex>
 
 #include "ControlFiles.h"
 #include "DataTimes.h"
@@ -19,9 +21,18 @@ namespace atfs {
 
 struct TrailFs::OpenFile {
     uint64_t ino = 0;
-    std::unique_ptr<FileStream> stream;  // data files of the past
-    std::unique_ptr<LiveFile> live;      // data files that include today: they grow
-    std::string content;                 // control files: a snapshot taken at open
+    std::unique_ptr<read::ReadEngine> engine;  // data files of the past, hour map known
+    // Data files of the past without an hour map; and, beside the engine, the path of a reader
+    // that starts at 0 and reads on (`streaming`) until its first far seek.
+    std::unique_ptr<FileStream> stream;
+    std::mutex modeMu;
+    bool streaming = false;  // reads near the stream's position go to it
+    bool anyRead = false;
+    uint64_t streamEnd = 0;          // past the last byte the stream returned
+    std::shared_mutex streamMu;      // stream reads share it; the switch to the engine takes it
+    bool streamClosed = false;       // under streamMu, exclusive
+    std::unique_ptr<LiveFile> live;  // data files that include today: they grow
+    std::string content;             // control files: a snapshot taken at open
 };
 
 namespace {
@@ -50,11 +61,20 @@ TrailFs::TrailFs(Backend& backend, FsOptions options)
                 options_.gateTimeout,
                 options_.limitRetryBudget,
                 options_.tag},
-      streamCtx_{observed_, leaseCtx_, budget_, stats_} {
+      streamCtx_{observed_, leaseCtx_, budget_, stats_},
+      pool_(options_.inflateThreads),
+      engineCtx_{streamCtx_, pool_, nullptr, options_.lookAheadBytes} {
     streamCtx_.budgetTimeout = options_.budgetTimeout;
     streamCtx_.windowBytes = options_.windowBytes;
     streamCtx_.skipAhead = options_.skipAhead;
     streamCtx_.failureEcho = options_.failureEcho;
+    if (options_.diskCache) {
+        std::string whyNot;
+        hourCache_ = read::HourCache::open(options_.cacheDir, options_.cacheBytes, whyNot);
+        if (!hourCache_)
+            logLine(whyNot + "; reading on without a disk cache");
+        engineCtx_.cache = hourCache_.get();
+    }
 }
 
 TrailFs::~TrailFs() {
@@ -258,6 +278,22 @@ int TrailFs::open(uint64_t ino, int flags, OpenResult& out) {
                 file->live = openLive(*node, std::move(plan));
                 return 0;
             }
+            if (options_.readEngine && known) {
+                auto index = cache_.index(node->domain, options_.today());
+                file->engine = read::ReadEngine::open(engineCtx_, node->domain, node->path, plan,
+                                                      *index, node->file.format);
+                if (file->engine && options_.streamFromStart && !file->engine->allCached()) {
+                    // One download inflated straight into the replies is the fastest way
+                    // front to back (cat, grep: the engine's blocks cost a copy more and
+                    // ~6x the memory), so a reader from 0 streams until it seeks far; a
+                    // file whose hours are all on disk needs no session at all.
+                    file->stream = std::make_unique<FileStream>(
+                        streamCtx_, node->domain, node->path, plan, node->file.format, true);
+                    file->streaming = true;
+                }
+                if (file->engine)
+                    return 0;
+            }
             file->stream = std::make_unique<FileStream>(streamCtx_, node->domain, node->path,
                                                         std::move(plan), node->file.format,
                                                         /*kernelCaches=*/!out.directIo);
@@ -286,6 +322,25 @@ ssize_t TrailFs::read(uint64_t fh, uint64_t offset, size_t n, char* buf,
     }
     if (file->live)
         return readLive(*file, offset, n, buf, cancelled);
+    if (file->engine) {
+        const auto started = std::chrono::steady_clock::now();
+        if (file->stream) {
+            if (auto r = readStreaming(*file, offset, n, buf, cancelled)) {
+                stats_.readSeconds.observe(
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                        .count());
+                if (*r > 0)
+                    stats_.bytesOut += uint64_t(*r);
+                return *r;
+            }
+        }
+        const ssize_t r = file->engine->read(offset, buf, n, cancelled);
+        stats_.readSeconds.observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        if (r > 0)
+            stats_.bytesOut += uint64_t(r);
+        return r;
+    }
     if (!file->stream) {
         if (offset >= file->content.size())
             return 0;
@@ -317,6 +372,8 @@ void TrailFs::abandon(uint64_t fh) {
             return;
         file = it->second;
     }
+    if (file->engine)
+        file->engine->abandon();
     if (file->stream)
         file->stream->abandon();
 }
@@ -331,12 +388,52 @@ void TrailFs::release(uint64_t fh) {
         file = std::move(it->second);
         handles_.erase(it);
     }
+    if (file->engine) {
+        file->engine->abandon();  // fetches still running stop now, not at their end
+        file->engine->close();
+    }
     if (file->stream) {
         file->stream->abandon();  // a download still running stops now, not at its end
         file->stream->close();
     }
     if (file->live)
         file->live->close();
+}
+
+std::optional<ssize_t> TrailFs::readStreaming(OpenFile& file, uint64_t offset, size_t n, char* buf,
+                                              const FileStream::Cancelled& cancelled) {
+    bool toEngine = false;
+    {
+        std::lock_guard lk(file.modeMu);
+        if (!file.streaming)
+            return std::nullopt;
+        // The kernel's readahead arrives a little out of order, and FileStream serves
+        // backward reads within its window and forward ones within skipAhead by reading on.
+        const bool near = file.anyRead ? offset + options_.windowBytes >= file.streamEnd &&
+                                             offset <= file.streamEnd + options_.skipAhead
+                                       : offset == 0;
+        if (near)
+            file.anyRead = true;
+        else
+            file.streaming = false;
+        toEngine = !near;
+    }
+    if (toEngine) {
+        // Its session goes to the reaper first: the engine's lease takes the slot.
+        std::unique_lock w(file.streamMu);
+        file.stream->close();
+        file.streamClosed = true;
+        return std::nullopt;
+    }
+    std::shared_lock r(file.streamMu);
+    if (file.streamClosed)
+        return std::nullopt;
+    const ssize_t got = file.stream->read(offset, buf, n, cancelled);
+    if (got > 0) {
+        std::lock_guard lk(file.modeMu);
+        file.streamEnd = std::max(file.streamEnd, offset + uint64_t(got));
+    }
+    return got;
 }
 
 std::unique_ptr<LiveFile> TrailFs::openLive(const Node& node, std::vector<Segment> plan) {
@@ -370,6 +467,10 @@ void TrailFs::shutdown() {
         open.swap(handles_);
     }
     for (auto& [fh, file] : open) {
+        if (file->engine) {
+            file->engine->abandon();
+            file->engine->close();
+        }
         if (file->stream)
             file->stream->close();
         if (file->live)
@@ -377,6 +478,19 @@ void TrailFs::shutdown() {
     }
     // What is still live: sessions of streams inside a read, and deletes that failed earlier.
     reaper_.drain(options_.unmountDeleteTimeout);
+}
+
+ReadStatus TrailFs::readStatus() const {
+    ReadStatus r;
+    if (hourCache_) {
+        r.diskCache = true;
+        r.cacheDir = hourCache_->dir().string();
+        r.cacheMaxBytes = options_.cacheBytes;
+        r.cache = hourCache_->counters();
+    }
+    r.inflateThreads = pool_.threads();
+    r.engine = read::engineCounters();
+    return r;
 }
 
 std::string TrailFs::renderControl(ControlKind kind) {
@@ -387,7 +501,7 @@ std::string TrailFs::renderControl(ControlKind kind) {
             return renderStats(stats_, budget_.used(), budget_.total());
         case ControlKind::Metrics:
             return renderMetrics({stats_, budget_.used(), budget_.total(),
-                                  options_.maxSessionsPerDomain, live_.snapshot()});
+                                  options_.maxSessionsPerDomain, live_.snapshot(), readStatus()});
         case ControlKind::Status: {
             std::shared_ptr<const at::SpaceList> spaces;
             try {
@@ -396,7 +510,7 @@ std::string TrailFs::renderControl(ControlKind kind) {
                 reportError("status", ".atfs/status.json", "", e);
             }
             return renderStatus(backend_.endpoint(), spaces.get(), cache_.state(),
-                                options_.maxSessionsPerDomain, options_.tag);
+                                options_.maxSessionsPerDomain, options_.tag, readStatus());
         }
     }
     return "{}\n";

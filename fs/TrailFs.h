@@ -23,7 +23,12 @@
 #include "MemoryBudget.h"
 #include "MetadataCache.h"
 #include "ObservedBackend.h"
+#include "ReadStatus.h"
+#include "ReadWatch.h"
 #include "Stats.h"
+#include "read/HourCache.h"
+#include "read/InflatePool.h"
+#include "read/ReadEngine.h"
 #include "session/LiveSessions.h"
 #include "session/SessionGate.h"
 
@@ -44,6 +49,19 @@ struct FsOptions {
     // retrying what is left for at most unmountDeleteTimeout.
     std::chrono::milliseconds deleteRetry{1000};
     std::chrono::milliseconds unmountDeleteTimeout{20000};
+    // The read engine (fs/read): past files are fetched by hour, inflated on `inflateThreads`
+    // (0: one per CPU), and kept in the disk cache at cacheDir up to cacheBytes. The mount
+    // turns the disk cache on (-o cache); tests turn it on with a folder of their own.
+    bool readEngine = true;
+    bool diskCache = false;
+    std::string cacheDir;
+    uint64_t cacheBytes = 2048ull << 20;
+    unsigned inflateThreads = 0;
+    // -o sequential=stream: a reader from 0 reads on FileStream until its first far seek.
+    bool streamFromStart = false;
+    // Per sequential reader, drawn from memoryBudget: two or three of the 1 GB day's ~12 MB
+    // members in flight keep two cores busy; more only raises RSS (64 MiB: 251 MB for one cat).
+    uint64_t lookAheadBytes = 32ull << 20;
     std::string tag;             // "atfs host=H pid=P mnt=M"
     std::string accountProject;  // X-Auth-Project-Id for account calls; empty: the first space
     std::function<at::Date()> today = [] { return at::Date::todayUtc(); };
@@ -108,6 +126,7 @@ class TrailFs {
     Stats& stats() { return stats_; }
     uint64_t memoryUsed() const { return budget_.used(); }
     LiveSessions& live() { return live_; }
+    ReadWatch& readWatch() { return watch_; }  // Ops tells it who opens and reads
     const FsOptions& options() const { return options_; }
 
   private:
@@ -126,9 +145,14 @@ class TrailFs {
                    bool forReading = false);
     std::shared_ptr<const Node> add(const Node& dir, const std::string& name, Node node);
     std::string renderControl(ControlKind kind);
+    ReadStatus readStatus() const;
     std::unique_ptr<LiveFile> openLive(const Node& node, std::vector<Segment> plan);
     ssize_t readLive(OpenFile& file, uint64_t offset, size_t n, char* buf,
                      const FileStream::Cancelled& cancelled);
+    // A file beside the engine read from 0 on: its FileStream's answer, or nullopt once the
+    // reader went elsewhere (the stream is closed then, and the engine serves the file).
+    std::optional<ssize_t> readStreaming(OpenFile& file, uint64_t offset, size_t n, char* buf,
+                                         const FileStream::Cancelled& cancelled);
     // Runs a metadata call; a service error becomes one log line and its errno.
     template <class F>
     int guarded(const std::string& what, const std::string& file, F&& f) {
@@ -152,6 +176,9 @@ class TrailFs {
     SessionReaper reaper_{observed_, live_, stats_, ReaperTiming{options_.deleteRetry}};
     LeaseContext leaseCtx_;
     StreamContext streamCtx_;
+    std::unique_ptr<read::HourCache> hourCache_;  // nullptr: off, or its folder was refused
+    read::InflatePool pool_;
+    read::EngineContext engineCtx_;
     std::function<void(uint64_t)> invalidate_;
     const int64_t mountTime_ = std::time(nullptr);
     std::atomic<uint64_t> freedInodes_{0};
@@ -159,6 +186,8 @@ class TrailFs {
     std::mutex handlesMu_;
     std::unordered_map<uint64_t, std::shared_ptr<OpenFile>> handles_;
     uint64_t nextFh_ = 1;
+    // Last: its thread calls abandon(), so it stops before anything else goes.
+    ReadWatch watch_{[this](uint64_t fh) { abandon(fh); }};
 };
 
 }  // namespace atfs

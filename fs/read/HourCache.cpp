@@ -335,6 +335,19 @@ std::optional<CachedHour> HourCache::get(const HourKey& key) {
     return hour;
 }
 
+bool HourCache::has(const HourKey& key) const {
+    const std::string name = key.fileName();
+    {
+        std::lock_guard lock(impl_->mu);
+        if (impl_->entries.count(name))
+            return true;
+    }
+    // Written by another mount sharing the folder since this one started.
+    struct stat st {};
+    return ::fstatat(impl_->dirFd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+           S_ISREG(st.st_mode);
+}
+
 void HourCache::put(const HourKey& key, std::string_view gzip, std::string_view index) {
     try {
         // What parseEntryHeader would refuse: a caller's mistake, never written.

@@ -69,6 +69,8 @@ class HourCache {
     ~HourCache();
 
     std::optional<CachedHour> get(const HourKey& key);
+    // An entry for the key is there (not checked: get() may still find it corrupt).
+    bool has(const HourKey& key) const;
     // Atomically; evicts the least recently used entries to stay within maxBytes. Errors
     // (a full disk) are logged once and the entry is skipped: the cache is only a cache.
     void put(const HourKey& key, std::string_view gzip, std::string_view index);

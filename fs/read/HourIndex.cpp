@@ -60,6 +60,15 @@ AccessPoint HourIndex::nearest(uint64_t offset) const {
     return *std::prev(it);
 }
 
+std::vector<uint64_t> HourIndex::pointOffsets() const {
+    std::lock_guard lk(mu_);
+    std::vector<uint64_t> out;
+    out.reserve(points_.size());
+    for (const AccessPoint& p : points_)
+        out.push_back(p.out);
+    return out;
+}
+
 void HourIndex::add(AccessPoint point) {
     if (point.memberStart || point.out >= size_)
         return;  // member starts come from the scan; a point at the end serves no read

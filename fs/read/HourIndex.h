@@ -55,6 +55,9 @@ class HourIndex {
     // Keeps points sorted; one within kPointSpan / 2 of an existing point is dropped.
     void add(AccessPoint point);
     size_t pointCount() const;
+    // The `out` of every point (member starts and inner ones), in order: where a block of the
+    // hour's output can start.
+    std::vector<uint64_t> pointOffsets() const;
     bool membersVerified() const;  // the scan's member starts added up (else: one piece)
     uint64_t gzSize() const { return gzSize_; }  // the length of the bytes it was built for
 

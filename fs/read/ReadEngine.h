@@ -19,6 +19,7 @@
 
 #include "FileStream.h"
 #include "SessionPlan.h"
+#include "read/EngineSizes.h"
 #include "read/OffsetMap.h"
 
 namespace atfs::read {
@@ -33,6 +34,8 @@ struct EngineContext {
     HourCache* cache;       // nullptr with -o cache=off (or a refused folder)
     // Inflated bytes a sequential reader's pieces may hold ahead of it (drawn from the budget).
     uint64_t lookAheadBytes = 64ull << 20;
+    // The longest member held whole before it is verified (see read/EngineSizes.h).
+    uint64_t maxMemberBlock = sizes::kMaxMemberBlock;
 };
 
 // Engine counters for status.json / metrics, summed over the mount (atomics in Stats would
@@ -65,6 +68,8 @@ class ReadEngine {
     virtual void close() = 0;
     // Sessions this file created (0 when every hour came from the cache).
     virtual int sessionsCreated() const = 0;
+    // Every hour of the file is in the disk cache now (a read would create no session).
+    virtual bool allCached() const = 0;
 };
 
 }  // namespace atfs::read

@@ -8,32 +8,43 @@ bool SessionGate::acquire(const std::string& domain, std::chrono::milliseconds t
                           const std::function<bool()>& cancelled) {
     std::unique_lock lk(mu_);
     Queue& q = queues_[domain];
-    const uint64_t ticket = q.nextTicket++;
-    q.waiting.push_back(ticket);
+    if (q.waiting.empty() && q.used < limit_) {
+        q.used++;
+        return true;
+    }
+    Waiter self;
+    q.waiting.push_back(&self);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    auto ready = [&] { return q.waiting.front() == ticket && q.used < limit_; };
-    bool ok = ready();
-    while (!ok && std::chrono::steady_clock::now() < deadline) {
+    while (!self.granted && std::chrono::steady_clock::now() < deadline) {
         const auto slice = cancelled
                                ? std::chrono::steady_clock::now() + std::chrono::milliseconds(100)
                                : deadline;
-        ok = q.cv.wait_until(lk, std::min(slice, deadline), ready);
-        if (!ok && cancelled && cancelled())
+        self.cv.wait_until(lk, std::min(slice, deadline));
+        if (!self.granted && cancelled && cancelled())
             break;
     }
-    q.waiting.erase(std::find(q.waiting.begin(), q.waiting.end(), ticket));
-    if (ok)
+    if (self.granted)
+        return true;
+    q.waiting.erase(std::find(q.waiting.begin(), q.waiting.end(), &self));
+    grantNext(q);  // we may have been the front with a slot free (a limit of 0 never is)
+    return false;
+}
+
+void SessionGate::grantNext(Queue& q) {
+    while (!q.waiting.empty() && q.used < limit_) {
+        Waiter* w = q.waiting.front();
+        q.waiting.pop_front();
+        w->granted = true;
         q.used++;
-    // The next in line may now be at the front, or a slot may still be free.
-    q.cv.notify_all();
-    return ok;
+        w->cv.notify_one();
+    }
 }
 
 void SessionGate::release(const std::string& domain) {
     std::lock_guard lk(mu_);
     Queue& q = queues_[domain];
     q.used--;
-    q.cv.notify_all();
+    grantNext(q);
 }
 
 int SessionGate::inUse(const std::string& domain) const {

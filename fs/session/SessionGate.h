@@ -1,6 +1,10 @@
 // Keeps live sessions per domain under a limit (the service allows 30 per space):
 // a counting semaphore per domain, FIFO, with a bounded wait. Queued readers wait
 // their turn instead of failing.
+//
+// A freed slot is handed straight to the waiter at the front, which alone is woken (each
+// waiter sleeps on its own condition variable): with 200 readers queued, notify_all woke all
+// 200 for every slot freed, and 199 went back to sleep.
 #pragma once
 
 #include <chrono>
@@ -28,12 +32,16 @@ class SessionGate {
     int limit() const { return limit_; }
 
   private:
+    struct Waiter {
+        std::condition_variable cv;
+        bool granted = false;  // release() handed it a slot (already counted in `used`)
+    };
     struct Queue {
         int used = 0;
-        uint64_t nextTicket = 0;
-        std::deque<uint64_t> waiting;  // FIFO: only the front may take a free slot
-        std::condition_variable cv;
+        std::deque<Waiter*> waiting;  // FIFO: a free slot goes to the front
     };
+    void grantNext(Queue& q);  // under mu_
+
     const int limit_;
     mutable std::mutex mu_;
     std::map<std::string, Queue> queues_;

@@ -35,24 +35,34 @@ SessionLease::~SessionLease() {
         ctx_->reaper.releaseLater(release());
 }
 
+int SessionLease::waitForSlot(LeaseContext& ctx, const std::string& key, const std::string& file,
+                              const Cancelled& cancelled, GateSlot& out) {
+    ctx.stats.gateWaits++;
+    const auto started = std::chrono::steady_clock::now();
+    const bool got = ctx.gate.acquire(key, ctx.gateTimeout, cancelled);
+    ctx.stats.queueWaitSeconds.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    if (got) {
+        out = GateSlot(&ctx.gate, key);
+        return 0;
+    }
+    if (cancelled && cancelled())
+        return -EINTR;  // the reader is gone (signal): nobody sees this reply
+    ctx.stats.errors++;
+    logLine("open session failed on " + file + ": waited " +
+            std::to_string(ctx.gateTimeout.count() / 1000) + " s for one of " +
+            std::to_string(ctx.gate.limit()) + " session slots of domain " + key +
+            " - close other files or raise max_sessions");
+    return -EIO;
+}
+
 int SessionLease::open(LeaseContext& ctx, const at::Domain& domain, const std::string& file,
                        at::SessionRequest request, GateSlot slot, const Cancelled& cancelled) {
     auto interrupted = [&] { return cancelled && cancelled(); };
-    const std::string key = domainKey(domain);
     if (!slot) {
-        if (!ctx.gate.acquire(key, std::chrono::milliseconds(0))) {
-            ctx.stats.gateWaits++;
-            if (!ctx.gate.acquire(key, ctx.gateTimeout, cancelled)) {
-                if (interrupted())
-                    return -EINTR;  // the reader is gone (signal): nobody sees this reply
-                ctx.stats.errors++;
-                logLine("open session failed on " + file + ": waited " +
-                        std::to_string(ctx.gateTimeout.count() / 1000) + " s for one of " +
-                        std::to_string(ctx.gate.limit()) + " session slots of domain " + key +
-                        " - close other files or raise max_sessions");
-                return -EIO;
-            }
-        }
+        const std::string key = domainKey(domain);
+        if (!ctx.gate.acquire(key, std::chrono::milliseconds(0)))
+            return kSlotBusy;
         slot = GateSlot(&ctx.gate, key);
     }
     request.tag = ctx.tag;
@@ -66,6 +76,7 @@ int SessionLease::open(LeaseContext& ctx, const at::Domain& domain, const std::s
         } catch (const at::ApiError& e) {
             const auto now = std::chrono::steady_clock::now();
             if (e.kind() == at::ErrorKind::LimitReached && now < deadline) {
+                ctx.stats.limitWaits++;
                 const auto wait = std::chrono::seconds(std::max(1, e.retryAfterSeconds()));
                 const auto until = std::min(now + wait, deadline);
                 while (std::chrono::steady_clock::now() < until && !interrupted())

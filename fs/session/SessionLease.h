@@ -7,10 +7,13 @@
 //   FileStream::mu_  >  FileStream::cancelMu_  >  SessionGate::mu_  >  SessionReaper::mu_
 //   >  LiveSessions::mu_.
 // No HTTP call runs under the gate's, the reaper's or LiveSessions' lock. The stream's mutex
-// is held over a create and a download (the read waits for them) but never over a DELETE:
-// a stream hands its released leases to the reaper after unlocking.
+// is held over a create and a download (the read waits for them) but never over a DELETE
+// (a stream hands its released leases to the reaper after unlocking) nor over a wait for a
+// slot: open() only takes a free one, and a stream waits (waitForSlot) with its mutex
+// released, so a release or abandon of a file whose reader is queued is not held up.
 #pragma once
 
+#include <cerrno>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -46,8 +49,18 @@ class SessionLease {
     // A lease still held here goes to the reaper's thread (a destructor may run under a lock).
     ~SessionLease();
 
-    // Takes a slot of the domain (unless `slot` holds one already), creates the session and
-    // registers it. 0, or -errno (logged with `file`); -EINTR once `cancelled` turns true.
+    // Returned by open() when it was given no slot and none is free: wait for one with
+    // waitForSlot (not under a lock others need), then open again with it.
+    static constexpr int kSlotBusy = -EAGAIN;
+
+    // Waits in line for a slot of the domain: 0, -EINTR once `cancelled` turns true, or
+    // -EIO after ctx.gateTimeout (logged with `file`). Counted in the queue-wait histogram.
+    static int waitForSlot(LeaseContext& ctx, const std::string& domainKey, const std::string& file,
+                           const Cancelled& cancelled, GateSlot& out);
+
+    // Takes a free slot of the domain (unless `slot` holds one already: else kSlotBusy),
+    // creates the session and registers it. 0, or -errno (logged with `file`); -EINTR once
+    // `cancelled` turns true.
     int open(LeaseContext& ctx, const at::Domain& domain, const std::string& file,
              at::SessionRequest request, GateSlot slot, const Cancelled& cancelled);
 

@@ -19,6 +19,9 @@ def atfs_sessions(sessions):
 
 def atfs_argv(mountpoint, config, options="", foreground=True):
     """atfs's command line; foreground adds -f, so atfs stays our child instead of daemonizing."""
+    if "cache_dir=" not in options and "cache=off" not in options:
+        # Never the user's disk cache: each mount its own, next to its mountpoint.
+        options = "cache_dir=%s.cache" % mountpoint.rstrip("/") + ("," + options if options else "")
     opts = "config=" + config + ("," + options if options else "")
     argv = [find_bin("atfs", "ATFS_BIN"), mountpoint]
     return argv + (["-f"] if foreground else []) + ["-o", opts]

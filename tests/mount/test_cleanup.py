@@ -18,6 +18,8 @@ REMOUNT_BOUND = 15.0  # seconds for a new mount to delete a dead mount's leftove
 
 class CleanupTest(MountTestCase):
     WORLD = dict(spaces=2, days=6, events_per_day=100, big_mb=20)
+    # The tests watch sessions come and go: hours in the disk cache would need none.
+    MOUNT_OPTIONS = "cache=off"
 
     @classmethod
     def setUpClass(cls):

@@ -75,5 +75,59 @@ class DripTest(MountTestCase):
             self.assertIn(b"Input/output error", done.stderr)
 
 
+class KilledReaderTest(MountTestCase):
+    """A reader killed while its readahead waits on a slow download (issue 10): readahead
+    requests get no FUSE interrupt and the kernel releases the file only once they are
+    answered, so the old code kept the session until the rate floor (30 s by default) ended
+    the download. ReadWatch sees the reader's process end (pidfd) and abandons the read."""
+
+    WORLD = dict(spaces=1, days=3, events_per_day=20000, seed=7)
+    SESSION_BOUND = GONE_BOUND
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.domain = cls.world.space_domains()[0]
+        cls.day = cls.world.status(cls.domain)[0]["date"]
+        cls.proxy = FaultProxy(
+            cls.world.atd.port, "--drip-after", "100000", "--drip-rate", "1", "--match-substring", "/v3/events/download"
+        )
+        # The default rate floor (1 KiB/s over 30 s): far longer than the bound.
+        cls.dripping = cls.world.mount(endpoint=cls.proxy.endpoint)
+
+    @classmethod
+    def tearDownClass(cls):
+        proxy = getattr(cls, "proxy", None)
+        super().tearDownClass()
+        if proxy is not None:
+            proxy.close()
+
+    def kill_reader_and_time_its_session(self, argv):
+        reader = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            # Wait until its download drips: the session is on atd and the reader is stuck.
+            deadline = time.monotonic() + 20
+            while not atfs_sessions(self.world.sessions()) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            self.assertTrue(atfs_sessions(self.world.sessions()), "the reader never got a session")
+            time.sleep(1.5)
+            self.assertIsNone(reader.poll(), "the reader ended although its download drips")
+        finally:
+            reader.kill()
+            reader.wait(10)
+        killed_at = time.monotonic()
+        left = self.world.wait_no_sessions(timeout=GONE_BOUND, only_atfs=True)
+        gone_after = time.monotonic() - killed_at
+        print("\n%s killed: sessions gone after %.2f s (%d left)" % (argv[0], gone_after, len(left)))
+        self.assertEqual(left, [], "sessions still on atd %.1f s after the reader was killed" % gone_after)
+
+    def test_killed_cat_of_a_page_cached_day_frees_its_session(self):
+        self.kill_reader_and_time_its_session(["cat", self.dripping.path(self.domain.rel, self.day + ".json")])
+
+    def test_killed_dd_of_a_gzip_day_frees_its_session(self):
+        path = self.dripping.path(self.domain.rel, self.day + ".json.gz")
+        self.kill_reader_and_time_its_session(["dd", "if=" + path, "of=/dev/null", "bs=1M"])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -32,6 +32,7 @@ TEST_F(FsTest, GzIsTheRawDownload) {
 }
 
 TEST_F(FsTest, RandomOffsetsAreByteIdentical) {
+    options.readEngine = false;  // FileStream: the fallback, and files without an hour map
     const std::string expected = dayJson("account", "2017-07-10");
     ASSERT_GT(expected.size(), 1000000u);
     const uint64_t fh = open("account/2017-07-10.json");
@@ -167,7 +168,14 @@ TEST_F(FsTest, ServiceLimitWaitIsBounded) {
     fs().release(fh);
 }
 
-TEST_F(FsTest, ReadFailuresMapToErrnoAndRecover) {
+// `download`: the call that fetches bytes ("download" for FileStream, "range" for the engine).
+class FsFailureTest : public FsTest {
+  protected:
+    // `at`: with readEngine off, FileStream; else the engine.
+    void readFailuresMapToErrnoAndRecover(const char* download, uint64_t at);
+};
+
+void FsFailureTest::readFailuresMapToErrnoAndRecover(const char* download, uint64_t at) {
     options.failureEcho = std::chrono::milliseconds(0);
     struct Case {
         at::ErrorKind kind;
@@ -177,23 +185,62 @@ TEST_F(FsTest, ReadFailuresMapToErrnoAndRecover) {
     };
     for (const Case& c : {Case{at::ErrorKind::Forbidden, 403, "create", EACCES},
                           Case{at::ErrorKind::Auth, 401, "create", EACCES},
-                          Case{at::ErrorKind::NotFound, 404, "download", ENOENT},
-                          Case{at::ErrorKind::Network, 0, "download", EIO},
-                          Case{at::ErrorKind::Integrity, 0, "download", EIO},
-                          Case{at::ErrorKind::Protocol, 200, "download", EPROTO},
+                          Case{at::ErrorKind::NotFound, 404, download, ENOENT},
+                          Case{at::ErrorKind::Network, 0, download, EIO},
+                          Case{at::ErrorKind::Protocol, 200, download, EPROTO},
                           Case{at::ErrorKind::Server, 503, "create", EIO}}) {
         backend.failNext(c.call, c.kind, c.status);
         const uint64_t fh = open("account/2017-07-01.json");
         char buf[4096];
-        EXPECT_EQ(fs().read(fh, 0, sizeof buf, buf), -c.err) << at::errorKindName(c.kind);
+        EXPECT_EQ(fs().read(fh, at, sizeof buf, buf), -c.err) << at::errorKindName(c.kind);
         // The next read starts over and succeeds; no session is left behind.
-        EXPECT_GT(fs().read(fh, 0, sizeof buf, buf), 0);
+        EXPECT_GT(fs().read(fh, at, sizeof buf, buf), 0);
         fs().release(fh);
         EXPECT_TRUE(backend.liveSessions().empty());
     }
 }
 
+TEST_F(FsFailureTest, ReadFailuresMapToErrnoAndRecover) {
+    readFailuresMapToErrnoAndRecover("range", 100);
+}
+
+// A reader from 0 streams on FileStream (one session, inflated into the replies); its first
+// far seek hands the file to the engine: the stream's session is deleted first, the bytes on
+// both sides are exact, and only one session is live at a time.
+TEST_F(FsTest, AFarSeekMovesAStreamingReaderToTheEngine) {
+    options.streamFromStart = true;    // -o sequential=stream
+    options.maxSessionsPerDomain = 1;  // the engine's lease needs the slot the stream held
+    const std::string expected = dayJson("account", "2017-07-10");
+    const uint64_t fh = open("account/2017-07-10.json");
+    EXPECT_EQ(readAt(fh, 0, 64 << 10), expected.substr(0, 64 << 10));
+    EXPECT_EQ(readAt(fh, 64 << 10, 64 << 10), expected.substr(64 << 10, 64 << 10));
+    EXPECT_EQ(backend.counters().created, 1);
+    EXPECT_EQ(backend.counters().rangeDownloads, 0);
+    const uint64_t far = expected.size() - 5000;
+    EXPECT_EQ(readAt(fh, far, 4096), expected.substr(far, 4096));
+    EXPECT_EQ(readAt(fh, 100, 4096), expected.substr(100, 4096));
+    EXPECT_EQ(backend.counters().created, 2);
+    EXPECT_GT(backend.counters().rangeDownloads, 0);
+    EXPECT_LE(backend.liveSessions().size(), 1u);
+    fs().release(fh);
+    EXPECT_TRUE(backend.liveSessions().empty());
+}
+
+TEST_F(FsFailureTest, ReadFailuresMapToErrnoAndRecoverSequential) {
+    options.readEngine = false;
+    readFailuresMapToErrnoAndRecover("download", 0);
+    // FileStream checks what it inflates: bad bytes are EIO, not short data.
+    backend.failNext("download", at::ErrorKind::Integrity, 0);
+    const uint64_t fh = open("account/2017-07-01.json");
+    char buf[4096];
+    EXPECT_EQ(fs().read(fh, 0, sizeof buf, buf), -EIO);
+    EXPECT_GT(fs().read(fh, 0, sizeof buf, buf), 0);
+    fs().release(fh);
+    EXPECT_TRUE(backend.liveSessions().empty());
+}
+
 TEST_F(FsTest, ReadsRightAfterAFailureFailAlikeWithoutANewSession) {
+    options.readEngine = false;  // FileStream: the fallback, and files without an hour map
     options.failureEcho = std::chrono::milliseconds(300);
     backend.failNext("download", at::ErrorKind::Network, 0);
     const uint64_t fh = open("account/2017-07-01.json");
@@ -210,7 +257,23 @@ TEST_F(FsTest, ReadsRightAfterAFailureFailAlikeWithoutANewSession) {
     EXPECT_TRUE(backend.liveSessions().empty());
 }
 
+// The engine fetches an hour (a few KiB here) at a time: its downloads drop sooner.
+TEST_F(FsTest, DroppedRangeIsEIONotShortData) {
+    backend.failDownloadsAfter(1000);
+    const uint64_t fh = open("account/2017-07-10.json");
+    std::string buf(128 << 10, '\0');
+    uint64_t off = 0;
+    ssize_t r = 0;
+    while ((r = fs().read(fh, off, buf.size(), buf.data())) > 0)
+        off += uint64_t(r);
+    EXPECT_EQ(r, -EIO);
+    EXPECT_LT(off, dayJson("account", "2017-07-10").size());
+    fs().release(fh);
+    EXPECT_TRUE(backend.liveSessions().empty());
+}
+
 TEST_F(FsTest, DroppedDownloadIsEIONotShortData) {
+    options.readEngine = false;
     backend.failDownloadsAfter(50000);
     const uint64_t fh = open("account/2017-07-10.json");
     std::string buf(128 << 10, '\0');
@@ -243,6 +306,7 @@ TEST_F(FsTest, TodayGrowingUpdatesSizeAndInvalidates) {
 }
 
 TEST_F(FsTest, MemoryBudgetBoundsWindowsAndReadsStillWork) {
+    options.readEngine = false;       // FileStream: the fallback, and files without an hour map
     options.memoryBudget = 64 << 10;  // room for one window
     options.budgetTimeout = std::chrono::milliseconds(100);
     const uint64_t a = open("account/2017-07-10.json");
@@ -281,6 +345,7 @@ TEST_F(FsTest, UnknownSizeFallsBackToDirectIoAndLearnsTheSizeAtEof) {
 }
 
 TEST_F(FsTest, FarForwardSeekInOneSessionReadsOnWithoutANewSession) {
+    options.readEngine = false;  // FileStream: the fallback, and files without an hour map
     const std::string expected = dayJson("account", "2017-07-10");
     const uint64_t fh = open("account/2017-07-10.json");
     EXPECT_EQ(readAt(fh, 0, 4096), expected.substr(0, 4096));
@@ -332,6 +397,7 @@ TEST_F(FsTest, EventsArrivingAfterTheIndexAreReadToday) {
 // Past days are page-cached: the window keeps only the bytes skipped over, which is what the
 // kernel's readahead requests arriving out of order come back for.
 TEST_F(FsTest, OutOfOrderReadaheadIsServedFromTheWindowWithoutARestart) {
+    options.readEngine = false;  // FileStream: the fallback, and files without an hour map
     const std::string expected = dayJson("account", "2017-07-10");
     ASSERT_GT(expected.size(), 1000000u);
     constexpr size_t k = 8 << 10;  // the fixture's window is 64 KiB
