@@ -42,7 +42,12 @@ class RangeDownloads : public ::testing::Test {
                     body_.size(), "application/octet-stream",
                     [this, limit, stall, sent = long(0)](size_t offset, size_t length,
                                                          httplib::DataSink& sink) mutable {
-                        const size_t chunk = std::min<size_t>(length, 16 * 1024);
+                        // httplib 0.11 passes the asked length even past the end (its
+                        // header is clamped, the provider's length is not: ASan saw the read).
+                        if (offset >= body_.size())
+                            return false;
+                        const size_t chunk =
+                            std::min<size_t>({length, body_.size() - offset, 16 * 1024});
                         if (limit >= 0 && sent + long(chunk) >= limit) {
                             sink.write(body_.data() + offset, size_t(limit - sent));
                             if (stall)
