@@ -150,7 +150,7 @@ int TrailFs::fileLayout(const Node& node, std::vector<Segment>& plan, bool& know
     const at::Date today = options_.today();
     auto index = cache_.index(node.domain, today);
     known = sizesKnown(*index, node.file.span);
-    growing = !(node.file.span.lastDay() < today);
+    growing = node.file.span.last >= options_.openHour();
     if (forReading && growing && node.file.span.firstDay() <= today) {
         // The index may be a moment old: plan today's hours as if each had events, so
         // events that arrived since are read too (an empty hour costs one empty session).
@@ -227,7 +227,9 @@ int TrailFs::fillAttr(const Node& node, Attr& out) {
         out.size = (growing && known) ? std::max(out.size, *observed) : *observed;
     }
     out.mtime = newestInSpan(*cache_.index(node.domain, options_.today()), node.file.span);
-    if (growing)
+    // Today's finished hours may still get late events: their sizes are refreshed as often
+    // as the growing files'.
+    if (growing || !(node.file.span.lastDay() < options_.today()))
         out.ttl = seconds(options_.todayTtl);
     return 0;
 }

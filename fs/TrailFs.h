@@ -65,6 +65,16 @@ struct FsOptions {
     std::string tag;             // "atfs host=H pid=P mnt=M"
     std::string accountProject;  // X-Auth-Project-Id for account calls; empty: the first space
     std::function<at::Date()> today = [] { return at::Date::todayUtc(); };
+    // The first hour still open to new events (an HourStamp index). Today's hours before it
+    // are over and read like past days: page cache, read engine, disk cache. Late events can
+    // still change them, as they can a past day: the kernel drops a file's pages when its
+    // size or mtime changes (auto_inval_data), and the disk cache is keyed by hour status.
+    // kIngestLag keeps an hour open a while after it ends: events stamped 05:59 are still
+    // being ingested at 06:00.
+    static constexpr int64_t kIngestLag = 300;  // seconds
+    std::function<int64_t()> openHour = [] {
+        return (int64_t(std::time(nullptr)) - kIngestLag) / 3600;
+    };
 };
 
 struct Attr {

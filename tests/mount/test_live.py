@@ -1,7 +1,9 @@
 """Today is a live file: `tail -f` and `less +F` print an event ingested after they started,
 within 5 s (the attribute TTL of today, 2 s, plus tail's 1 s poll), with no reopen, and leave
-no session behind."""
+no session behind. Today's finished hours are page-cached like past days, and a late event
+in one of them is still seen."""
 
+import json
 import os
 import select
 import shutil
@@ -10,7 +12,7 @@ import time
 import uuid
 
 from fixture import MountTestCase
-from live_events import now_event
+from live_events import INGEST_LAG, event_in_hour, finished_hour, now_event
 
 BOUND = 5.0  # seconds from ingest to the reader's screen
 
@@ -50,6 +52,56 @@ class LiveTodayTest(MountTestCase):
             tail.kill()
             tail.wait(timeout=10)
             tail.stdout.close()
+
+    def read(self, path):
+        with open(path, "rb") as f:
+            return f.read()
+
+    def bytes_out(self):
+        with open(self.p(".atfs", "stats.json")) as f:
+            return json.load(f)["bytes_out"]
+
+    def eventually_read(self, path, tag, timeout=10.0):
+        """The file's content once it holds tag (status TTL 2 s, attribute TTL 2 s)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                data = self.read(path)
+                if tag.encode() in data:
+                    return data
+            except FileNotFoundError:
+                data = b"(no file)"
+            self.assertLess(time.monotonic(), deadline, "%s never showed %s:\n%r" % (path, tag, data[-300:]))
+            time.sleep(0.2)
+
+    def test_a_finished_hour_of_today_is_page_cached(self):
+        found = finished_hour()
+        if not found:
+            self.skipTest("no hour of today is finished yet (the first %d min of the UTC day)" %
+                          (60 + (INGEST_LAG + 60) // 60))
+        day, hour = found
+        domain = self.world.space_domains()[0]
+        path = self.p(domain.rel, day.isoformat(), "%02d.json" % hour)
+        first_tag = uuid.uuid4().hex[:12]
+        self.assertEqual(self.world.client.ingest(domain, event_in_hour(first_tag, day, hour, 10)), 1)
+        first = self.eventually_read(path, first_tag)
+        time.sleep(2.5)  # past the attribute TTL: the next reads revalidate, and keep the pages
+        out = self.bytes_out()
+        for _ in range(3):
+            self.assertEqual(self.read(path), first)
+        self.assertEqual(self.bytes_out(), out, "a finished hour of today was read from atfs again, "
+                         "not from the page cache")
+        # Today's file stays live (direct I/O): each read reaches atfs.
+        today = self.read(self.today())
+        self.assertIn(first, today)
+        self.read(self.today())
+        self.assertGreaterEqual(self.bytes_out() - out, 2 * len(today))
+        # A late event in that hour drops its cached pages once its size changes.
+        late_tag = uuid.uuid4().hex[:12]
+        self.assertEqual(self.world.client.ingest(domain, event_in_hour(late_tag, day, hour, 20)), 1)
+        again = self.eventually_read(path, late_tag)
+        self.assertEqual(len(again.splitlines()), len(first.splitlines()) + 1)
+        self.assertIn(first_tag.encode(), again)
 
     def test_less_follow_under_tmux(self):
         if not shutil.which("tmux") or not shutil.which("less"):

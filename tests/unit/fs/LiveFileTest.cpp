@@ -115,3 +115,56 @@ TEST_F(LiveTodayTest, ALongFollowFoldsItsPartsAndStaysByteExact) {
 }
 
 }  // namespace atfs::test
+
+namespace atfs::test {
+
+// Today's finished hours read like past days: page-cached across opens (keep_cache, no
+// direct I/O), while any file that reaches the open hour stays live. Sizes of today's
+// finished hours keep today's short TTL: late events are likeliest for them.
+TEST_F(FsTest, FinishedHoursOfTodayArePageCachedLikePastDays) {
+    options.openHour = [] { return H("2017-07-30T06"); };
+    const std::string expected = dayJson("account", kToday);  // its events are all in hour 1
+    for (const char* path :
+         {"account/2017-07-30/01.json", "account/2017-07-30T00..2017-07-30T05.json"}) {
+        OpenResult r;
+        ASSERT_EQ(fs().open(walk(path), O_RDONLY, r), 0) << path;
+        EXPECT_FALSE(r.directIo) << path;
+        EXPECT_TRUE(r.keepCache) << path;
+        EXPECT_EQ(readAt(r.fh, 0, expected.size() + 100), expected) << path;
+        fs().release(r.fh);
+        Attr a;
+        ASSERT_EQ(fs().getattr(walk(path), a), 0);
+        EXPECT_EQ(a.ttl, 2.0) << path;
+    }
+    for (const char* path :
+         {"account/2017-07-30/06.json", "account/2017-07-30T05..2017-07-30T06.json",
+          "account/2017-07-30.json"}) {
+        OpenResult r;
+        ASSERT_EQ(fs().open(walk(path), O_RDONLY, r), 0) << path;
+        EXPECT_TRUE(r.directIo) << path;
+        EXPECT_FALSE(r.keepCache) << path;
+        fs().release(r.fh);
+    }
+    EXPECT_TRUE(backend.liveSessions().empty());
+}
+
+// Just after midnight yesterday's last hour is still being ingested: yesterday stays live
+// until the ingest lag has passed, then is a past day like any other.
+TEST_F(FsTest, YesterdayStaysLiveForTheIngestLag) {
+    int64_t open = H("2017-07-29T23");
+    options.openHour = [&open] { return open; };
+    OpenResult r;
+    ASSERT_EQ(fs().open(walk("account/2017-07-29.json"), O_RDONLY, r), 0);
+    EXPECT_TRUE(r.directIo);
+    fs().release(r.fh);
+    open = H("2017-07-30T00");
+    ASSERT_EQ(fs().open(walk("account/2017-07-29.json"), O_RDONLY, r), 0);
+    EXPECT_FALSE(r.directIo);
+    EXPECT_TRUE(r.keepCache);
+    fs().release(r.fh);
+    Attr a;
+    ASSERT_EQ(fs().getattr(walk("account/2017-07-29.json"), a), 0);
+    EXPECT_EQ(a.ttl, 30.0);
+}
+
+}  // namespace atfs::test

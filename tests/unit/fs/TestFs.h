@@ -42,6 +42,7 @@ class FsTest : public ::testing::Test {
         backend.addGeneratedEvents("g-dev", {D("2017-07-20"), 0}, 3, 150, 4);
         backend.addGeneratedEvents("g-dev", {D("2017-07-22"), 23}, 4, 150, 5);
         options.today = [] { return D(kToday); };
+        options.openHour = [] { return H("2017-07-30T00"); };  // all of today still open
         // Small windows so a ~1 MiB file exercises every seek path.
         options.windowBytes = 64 << 10;
         options.skipAhead = 256 << 10;
