@@ -183,13 +183,24 @@ int Engine::loadHour(size_t i, const Call& c, std::string& why, HourState& h) {
 }
 
 std::shared_ptr<Block> Engine::findBlock(size_t i, uint64_t off) {
-    auto it = blocks_.upper_bound({i, off});
-    if (it == blocks_.begin())
-        return nullptr;
-    --it;
-    if (it->first.first != i || off >= it->second->end)
-        return nullptr;
-    return it->second;
+    // A piece's blocks may overlap: a random read's starts at an aligned offset inside an
+    // interval and ends a little past the read, a sequential one spans the interval from its
+    // start. Any block covering `off` serves it (a ready one first); the one with the greatest
+    // start may end before `off` and hide one that covers it (blockFor would then make and
+    // drop that one forever). A piece holds a few blocks (kBlockLru and the look-ahead).
+    std::shared_ptr<Block> pending;
+    for (auto it = blocks_.upper_bound({i, off}); it != blocks_.begin();) {
+        --it;
+        if (it->first.first != i)
+            break;
+        if (off < it->second->end) {
+            if (it->second->ready)
+                return it->second;
+            if (!pending)
+                pending = it->second;
+        }
+    }
+    return pending;
 }
 
 bool Engine::freeKey(size_t i, uint64_t start) {
@@ -206,6 +217,10 @@ int Engine::blockFor(size_t i, uint64_t off, size_t want, bool seq, const Call& 
                      std::shared_ptr<Block>& out) {
     std::unique_lock lk(mu_);
     for (;;) {
+        // Every round may make a block: a read that keeps coming back here must still end
+        // when its reader goes.
+        if (interrupted(c))
+            return -EINTR;
         if (auto b = findBlock(i, off)) {
             if (b->ready) {
                 b->lastUse = ++tick_;

@@ -189,7 +189,7 @@ void Engine::evictHours(size_t keep) {
             bytes += h.gz->size();
         }
     }
-    while (ready > sizes::kMinHoursKept && bytes > sizes::kGzipKeptBytes) {
+    while (ready > sizes::kMinHoursKept && bytes > ctx_.gzipKeptBytes) {
         size_t victim = SIZE_MAX;
         for (size_t i = 0; i < hours_.size(); ++i) {
             const HourState& h = hours_[i];
