@@ -136,6 +136,8 @@ int Engine::ensureHour(size_t i, const Call& c, std::string& why) {
             loaded.index = memo.index;
             loaded.verified = loaded.verified || memo.verified;
             loaded.indexed = memo.indexed;
+            if (loaded.inCache)
+                loaded.pointsSaved = memo.inCache ? memo.pointsSaved : 0;
             loaded.splits = blockSplits(*loaded.index, loaded.verified);
         }
         loaded.gen = h.gen + 1;
@@ -159,12 +161,21 @@ int Engine::loadHour(size_t i, const Call& c, std::string& why, HourState& h) {
     if (int r = source_.fetch(p, f, why, cancelled); r != 0)
         return r;
     auto gz = std::make_shared<const std::string>(std::move(f.gzip));
-    if (f.fromCache && !f.index.empty())
+    // The cache checked its CRC32 already.
+    h.gzCrc = f.fromCache ? f.gzipCrc : crcOf(*gz);
+    std::shared_ptr<HourIndex> known;  // from before it was dropped (ensureHour adopts it)
+    {
+        std::lock_guard lk(mu_);
+        if (memos_[i].gzCrc == h.gzCrc && map_.format() == Format::Json)
+            known = memos_[i].index;
+    }
+    if (known)
+        h.index = known;  // the cache's copy has no more points than it: no parse
+    else if (f.fromCache && !f.index.empty())
         h.index = HourIndex::parse(f.index, *gz, p.size);
     if (!h.index)
         h.index = HourIndex::scan(*gz, p.size);
     h.gz = gz;
-    h.gzCrc = crcOf(*gz);
     h.fromNetwork = !f.fromCache;
     h.inCache = f.fromCache;
     h.pointsSaved = h.inCache ? h.index->pointCount() : 0;

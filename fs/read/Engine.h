@@ -85,6 +85,7 @@ class Engine : public ReadEngine {
         std::string index;
     };
     void queueIndexUpdate(size_t i);  // under mu_
+    void queueMemoUpdate(size_t i);   // under mu_: a dropped hour's
 
     EngineContext& ctx_;
     const at::Domain domain_;

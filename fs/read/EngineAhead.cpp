@@ -180,6 +180,14 @@ void Engine::queueIndexUpdate(size_t i) {
     }
 }
 
+void Engine::queueMemoUpdate(size_t i) {
+    HourMemo& m = memos_[i];
+    if (ctx_.cache && m.inCache && m.index && m.index->pointCount() > m.pointsSaved) {
+        m.pointsSaved = m.index->pointCount();
+        cacheJobs_.push_back({source_.keyOf(map_.pieces()[i]), nullptr, m.index->serialize()});
+    }
+}
+
 void Engine::evictHours(size_t keep) {
     size_t ready = 0;
     uint64_t bytes = 0;
@@ -207,9 +215,11 @@ void Engine::evictHours(size_t keep) {
 }
 
 void Engine::dropHour(size_t i) {
-    queueIndexUpdate(i);
+    // Points learned since the cache's copy are written at close (storeHours(all)), not at
+    // each drop: an index update rewrites the entry, gzip bytes and all, and a random reader
+    // drops an hour at nearly every read of a big day.
     HourState& h = hours_[i];
-    memos_[i] = HourMemo{h.index, h.gzCrc, h.verified, h.indexed};
+    memos_[i] = HourMemo{h.index, h.gzCrc, h.verified, h.indexed, h.inCache, h.pointsSaved};
     const uint64_t gen = h.gen;
     std::string failed = std::move(h.failed);
     h = HourState{};
@@ -239,8 +249,11 @@ void Engine::storeHours(bool all) {
         const int64_t nowHour = int64_t(std::time(nullptr) / 3600);
         for (size_t i = 0; i < hours_.size(); ++i) {
             HourState& h = hours_[i];
-            if (h.st != HourState::St::Ready)
+            if (h.st != HourState::St::Ready) {
+                if (all)
+                    queueMemoUpdate(i);
                 continue;
+            }
             const HourPiece& p = map_.pieces()[i];
             if (h.toStore) {
                 h.toStore = false;

@@ -42,6 +42,8 @@ struct HourMemo {
     uint32_t gzCrc = 0;
     bool verified = false;
     bool indexed = false;
+    bool inCache = false;
+    size_t pointsSaved = 0;  // of index's points, in the cache's copy
 };
 
 struct Block {

@@ -226,6 +226,7 @@ std::optional<CachedHour> HourCache::Impl::load(const HourKey& key) {
         discard(name, st, "CRC32 mismatch", false);
         return std::nullopt;
     }
+    hour.gzipCrc = header->gzipCrc;
     timespec stamp{};
     {
         std::lock_guard lock(mu);

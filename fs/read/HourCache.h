@@ -40,8 +40,9 @@ struct HourKey {
 };
 
 struct CachedHour {
-    std::string gzip;   // gzipSize bytes, checked
-    std::string index;  // HourIndex::serialize(), checked (may be empty)
+    std::string gzip;      // gzipSize bytes, checked
+    std::string index;     // HourIndex::serialize(), checked (may be empty)
+    uint32_t gzipCrc = 0;  // CRC32 of gzip, as checked
 };
 
 struct CacheCounters {

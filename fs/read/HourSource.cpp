@@ -52,6 +52,7 @@ int HourSource::fetch(const HourPiece& piece, FetchedHour& out, std::string& why
         if (auto hit = ctx_.cache->get(keyOf(piece)); hit && hit->gzip.size() == piece.gzipSize) {
             out.gzip = std::move(hit->gzip);
             out.index = std::move(hit->index);
+            out.gzipCrc = hit->gzipCrc;
             out.fromCache = true;
             engineAtomics().hoursFromCache++;
             return 0;

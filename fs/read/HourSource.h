@@ -27,6 +27,7 @@ struct FetchedHour {
     std::string gzip;
     std::string index;  // HourIndex::serialize() from the cache; empty from the network
     bool fromCache = false;
+    uint32_t gzipCrc = 0;  // from the cache: the CRC32 it checked
 };
 
 class HourSource {

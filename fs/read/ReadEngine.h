@@ -36,7 +36,8 @@ struct EngineContext {
     uint64_t lookAheadBytes = 64ull << 20;
     // The longest member held whole before it is verified (see read/EngineSizes.h).
     uint64_t maxMemberBlock = sizes::kMaxMemberBlock;
-    // Gzip bytes of its hours a file keeps in memory (see read/EngineSizes.h; tests lower it).
+    // Gzip bytes of its hours a file keeps in memory (see read/EngineSizes.h; tests lower it
+    // to make hours drop and load again).
     uint64_t gzipKeptBytes = sizes::kGzipKeptBytes;
 };
 
